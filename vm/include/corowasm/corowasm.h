@@ -1,0 +1,355 @@
+// corowasm public API: compile, instantiate and call WebAssembly modules.
+//
+//   corowasm::Engine engine;
+//   corowasm::Module module = engine.compile(bytes);          // decode + validate + compile
+//   corowasm::Instance inst = module.instantiate(imports);     // link, init, run start
+//   auto results = inst.call_sync("fib", {corowasm::Value::i32(30)});
+//
+// Ownership: a Module is immutable and shareable between any number of instances and threads.
+// Runtime objects (instances, memories, tables, globals, host functions) belong to a Store and
+// live as long as it does; every handle keeps its Store alive. An instance and its Store are
+// used by one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace corowasm {
+
+namespace detail {
+struct ModuleData;
+struct StoreData;
+struct InstanceData;
+struct FuncInst;
+struct MemoryInst;
+struct TableInst;
+struct GlobalInst;
+struct Thread;
+}  // namespace detail
+
+// Value types carry their binary encoding.
+enum class ValType : uint8_t {
+  I32 = 0x7F,
+  I64 = 0x7E,
+  F32 = 0x7D,
+  F64 = 0x7C,
+  V128 = 0x7B,
+  FuncRef = 0x70,
+  ExternRef = 0x6F,
+};
+const char* to_string(ValType t);
+inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+
+// A typed Wasm value. `bits` holds i32 zero-extended, floats as their IEEE bit pattern (so NaN
+// payloads survive), and references as an opaque non-zero word (0 is the null reference).
+struct Value {
+  ValType type = ValType::I32;
+  uint64_t bits = 0;
+
+  static Value i32(int32_t v) { return {ValType::I32, uint32_t(v)}; }
+  static Value i64(int64_t v) { return {ValType::I64, uint64_t(v)}; }
+  static Value f32(float v) { uint32_t b; std::memcpy(&b, &v, 4); return {ValType::F32, b}; }
+  static Value f64(double v) { uint64_t b; std::memcpy(&b, &v, 8); return {ValType::F64, b}; }
+  static Value f32_bits(uint32_t b) { return {ValType::F32, b}; }
+  static Value f64_bits(uint64_t b) { return {ValType::F64, b}; }
+  // A host reference: any word the host chooses except 0, which is null.
+  static Value externref(uint64_t host_word) { return {ValType::ExternRef, host_word}; }
+  static Value null(ValType ref_type) { return {ref_type, 0}; }
+
+  int32_t as_i32() const { return int32_t(uint32_t(bits)); }
+  int64_t as_i64() const { return int64_t(bits); }
+  float as_f32() const { float f; uint32_t b = uint32_t(bits); std::memcpy(&f, &b, 4); return f; }
+  double as_f64() const { double d; std::memcpy(&d, &bits, 8); return d; }
+  bool is_null() const { return bits == 0; }
+  bool operator==(const Value&) const = default;
+};
+std::string to_string(const Value& v);
+
+struct FuncType {
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  bool operator==(const FuncType&) const = default;
+};
+std::string to_string(const FuncType& t);
+
+struct Limits {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+};
+struct MemoryType { Limits limits; };                 // in 64 KiB pages
+struct TableType { ValType elem = ValType::FuncRef; Limits limits; };
+struct GlobalType { ValType type = ValType::I32; bool mut = false; };
+
+// ---- Errors -------------------------------------------------------------------------------
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The bytes are not a well-formed binary module ("unexpected end", "magic header not detected").
+class DecodeError : public Error {
+ public:
+  DecodeError(size_t offset, const std::string& reason);
+  size_t offset() const { return offset_; }
+  const std::string& reason() const { return reason_; }
+ private:
+  size_t offset_;
+  std::string reason_;
+};
+
+// The module is well-formed but does not validate ("type mismatch", "unknown local").
+class ValidationError : public Error {
+ public:
+  ValidationError(size_t offset, const std::string& reason);
+  size_t offset() const { return offset_; }
+  const std::string& reason() const { return reason_; }
+ private:
+  size_t offset_;
+  std::string reason_;
+};
+
+// Instantiation failed to resolve or match an import ("unknown import", "incompatible import type").
+class LinkError : public Error {
+ public:
+  using Error::Error;
+};
+
+enum class TrapKind : uint8_t {
+  Unreachable,            // "unreachable"
+  MemoryOutOfBounds,      // "out of bounds memory access"
+  TableOutOfBounds,       // "out of bounds table access"
+  UndefinedElement,       // "undefined element"   (call_indirect index past the table)
+  UninitializedElement,   // "uninitialized element" (call_indirect on a null entry)
+  IndirectCallMismatch,   // "indirect call type mismatch"
+  IntegerDivideByZero,    // "integer divide by zero"
+  IntegerOverflow,        // "integer overflow"
+  InvalidConversion,      // "invalid conversion to integer"
+  NullReference,          // "null reference"
+  CallStackExhausted,     // "call stack exhausted"
+  OutOfFuel,              // "all fuel consumed"
+  Host,                   // a host function failed; the message is the host's
+};
+const char* trap_message(TrapKind k);
+
+// A Wasm trap. Thrown by call_sync and by instantiate (a trapping start function or an
+// out-of-bounds active segment).
+class Trap : public Error {
+ public:
+  Trap(TrapKind kind, const std::string& message);
+  explicit Trap(TrapKind kind) : Trap(kind, trap_message(kind)) {}
+  TrapKind kind() const { return kind_; }
+ private:
+  TrapKind kind_;
+};
+
+// ---- Engine and Module ----------------------------------------------------------------------
+
+struct Config {
+  uint32_t max_call_depth = 100'000;          // Wasm frames on one call stack
+  uint64_t max_stack_bytes = 64ull << 20;     // value-stack bytes on one call stack
+  uint64_t max_memory_pages = 65536;          // cap applied to every memory (4 GiB)
+  uint64_t max_table_elements = 10'000'000;
+};
+
+class Module;
+
+class Engine {
+ public:
+  Engine();
+  explicit Engine(Config config);
+  const Config& config() const { return *config_; }
+
+  // Decode, validate and compile a whole binary. Throws DecodeError or ValidationError.
+  Module compile(std::span<const uint8_t> bytes) const;
+
+ private:
+  std::shared_ptr<const Config> config_;
+  friend class Store;
+  friend class Module;
+};
+
+struct ImportDesc {
+  std::string module;
+  std::string name;
+  enum Kind : uint8_t { Func, Table, Memory, Global } kind;
+};
+struct ExportDesc {
+  std::string name;
+  ImportDesc::Kind kind;
+};
+
+class Imports;
+class Instance;
+
+class Module {
+ public:
+  Module() = default;
+  explicit Module(std::shared_ptr<const detail::ModuleData> data) : data_(std::move(data)) {}
+  std::vector<ImportDesc> imports() const;
+  std::vector<ExportDesc> exports() const;
+  // Instantiate into a fresh Store of its own.
+  Instance instantiate(const Imports& imports) const;
+  Instance instantiate() const;
+  const detail::ModuleData* data() const { return data_.get(); }
+  explicit operator bool() const { return bool(data_); }
+
+ private:
+  std::shared_ptr<const detail::ModuleData> data_;
+  friend class Store;
+};
+
+// ---- Runtime objects --------------------------------------------------------------------------
+
+class Store;
+
+// Handles: cheap to copy, keep their Store alive, empty when default-constructed.
+class Memory {
+ public:
+  Memory() = default;
+  uint8_t* data() const;
+  uint64_t size_bytes() const;
+  uint64_t pages() const;
+  // Returns the old size in pages, or -1 when the limits forbid it (as memory.grow).
+  int64_t grow(uint64_t delta_pages) const;
+  MemoryType type() const;
+  detail::MemoryInst* raw() const { return mem_; }
+  explicit operator bool() const { return mem_ != nullptr; }
+ private:
+  friend class Store; friend class Instance; friend class Caller;
+  Memory(std::shared_ptr<detail::StoreData> s, detail::MemoryInst* m) : store_(std::move(s)), mem_(m) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::MemoryInst* mem_ = nullptr;
+};
+
+class Table {
+ public:
+  Table() = default;
+  uint64_t size() const;
+  Value get(uint64_t index) const;                   // throws Trap when out of bounds
+  void set(uint64_t index, const Value& v) const;    // throws Trap when out of bounds
+  TableType type() const;
+  detail::TableInst* raw() const { return table_; }
+  explicit operator bool() const { return table_ != nullptr; }
+ private:
+  friend class Store; friend class Instance;
+  Table(std::shared_ptr<detail::StoreData> s, detail::TableInst* t) : store_(std::move(s)), table_(t) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::TableInst* table_ = nullptr;
+};
+
+class Global {
+ public:
+  Global() = default;
+  Value get() const;
+  void set(const Value& v) const;   // throws Error on an immutable global or wrong type
+  GlobalType type() const;
+  detail::GlobalInst* raw() const { return global_; }
+  explicit operator bool() const { return global_ != nullptr; }
+ private:
+  friend class Store; friend class Instance;
+  Global(std::shared_ptr<detail::StoreData> s, detail::GlobalInst* g) : store_(std::move(s)), global_(g) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::GlobalInst* global_ = nullptr;
+};
+
+class Func {
+ public:
+  Func() = default;
+  const FuncType& type() const;
+  // Call from the host; throws Trap.
+  std::vector<Value> call_sync(std::span<const Value> args) const;
+  // The reference value (funcref) naming this function.
+  Value ref() const;
+  detail::FuncInst* raw() const { return func_; }
+  explicit operator bool() const { return func_ != nullptr; }
+ private:
+  friend class Store; friend class Instance;
+  Func(std::shared_ptr<detail::StoreData> s, detail::FuncInst* f) : store_(std::move(s)), func_(f) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::FuncInst* func_ = nullptr;
+};
+
+using Extern = std::variant<Func, Table, Memory, Global>;
+
+// What a host function sees of its caller.
+class Caller {
+ public:
+  // The calling instance's memory 0 (empty handle when it has none).
+  Memory memory() const;
+  Store store() const;
+  detail::Thread& thread() const { return *thread_; }
+ private:
+  friend struct detail::Thread;
+  Caller(detail::Thread* t, detail::InstanceData* inst) : thread_(t), inst_(inst) {}
+  detail::Thread* thread_;
+  detail::InstanceData* inst_;
+};
+
+// A synchronous host function: reads `args`, writes every element of `results`.
+// Throwing corowasm::Trap or any std::exception traps the guest with the exception's message.
+using HostFn = std::function<void(Caller&, std::span<const Value> args, std::span<Value> results)>;
+
+// Names -> externs, consulted at instantiation.
+class Imports {
+ public:
+  void define(std::string module, std::string name, Extern e);
+  // Every export of `inst` becomes importable as `module`.`export name` (the spec's `register`).
+  void define_instance(const std::string& module, const Instance& inst);
+  const Extern* find(std::string_view module, std::string_view name) const;
+ private:
+  struct Entry { std::string module, name; Extern value; };
+  std::vector<Entry> entries_;
+};
+
+class Store {
+ public:
+  explicit Store(const Engine& engine);
+  Instance instantiate(const Module& module, const Imports& imports);
+  Func host_func(FuncType type, HostFn fn);
+  Memory memory(MemoryType type);
+  Table table(TableType type, Value init);
+  Global global(GlobalType type, Value init);
+  const std::shared_ptr<detail::StoreData>& data() const { return data_; }
+ private:
+  friend class Caller;
+  explicit Store(std::shared_ptr<detail::StoreData> d) : data_(std::move(d)) {}
+  std::shared_ptr<detail::StoreData> data_;
+};
+
+class Instance {
+ public:
+  Instance() = default;
+  // Call an exported function; throws Trap, or Error when there is no such export or the
+  // arguments do not match its type.
+  std::vector<Value> call_sync(std::string_view name, std::span<const Value> args = {}) const;
+  std::vector<Value> call_sync(std::string_view name, std::initializer_list<Value> args) const {
+    return call_sync(name, std::span<const Value>(args.begin(), args.size()));
+  }
+  std::optional<Extern> get_export(std::string_view name) const;
+  Func func(std::string_view name) const;       // empty handle when absent
+  Memory memory(std::string_view name) const;
+  Table table(std::string_view name) const;
+  Global global(std::string_view name) const;
+  std::vector<std::pair<std::string, Extern>> exports() const;
+  Store store() const { return Store(store_); }
+  detail::InstanceData* raw() const { return inst_; }
+  explicit operator bool() const { return inst_ != nullptr; }
+ private:
+  friend class Store;
+  Instance(std::shared_ptr<detail::StoreData> s, detail::InstanceData* i) : store_(std::move(s)), inst_(i) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::InstanceData* inst_ = nullptr;
+};
+
+}  // namespace corowasm
