@@ -282,6 +282,11 @@ class Func {
 
 using Extern = std::variant<Func, Table, Memory, Global>;
 
+class Caller;
+namespace detail {
+Caller make_caller(Thread* t, InstanceData* inst);
+}
+
 // What a host function sees of its caller.
 class Caller {
  public:
@@ -290,7 +295,7 @@ class Caller {
   Store store() const;
   detail::Thread& thread() const { return *thread_; }
  private:
-  friend struct detail::Thread;
+  friend Caller detail::make_caller(detail::Thread*, detail::InstanceData*);
   Caller(detail::Thread* t, detail::InstanceData* inst) : thread_(t), inst_(inst) {}
   detail::Thread* thread_;
   detail::InstanceData* inst_;
@@ -323,6 +328,8 @@ class Store {
   const std::shared_ptr<detail::StoreData>& data() const { return data_; }
  private:
   friend class Caller;
+  friend class Instance;
+  friend class Module;
   explicit Store(std::shared_ptr<detail::StoreData> d) : data_(std::move(d)) {}
   std::shared_ptr<detail::StoreData> data_;
 };

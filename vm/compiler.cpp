@@ -1,0 +1,1126 @@
+// One walk per function body: validate each instruction by the spec's typing rules and emit
+// slot-addressed threaded code for it.
+//
+// The compiler tracks the Wasm operand stack as Operands. An operand is
+//   Temp  - its value sits in the frame slot reserved for its stack position
+//           (slot = num_locals + position),
+//   Local - it is a not-yet-copied `local.get`: readers use the local's slot directly,
+//   Const - it is a not-yet-materialised constant: readers take it as an immediate.
+// Deferring local.get and constants is what fuses `local.get a; i32.const 1; i32.add` into one
+// `i32.add_si a, 1 -> d` handler, and a following `local.set b` retargets `d` to `b`.
+// Deferred operands become Temps ("materialise") wherever the code needs the value in its
+// canonical slot: before a block starts, as call arguments and branch values, and before a
+// local.set would overwrite a local still referenced from the stack.
+#include "compiler.h"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "handlers.h"
+#include "numeric.h"
+
+namespace corowasm::detail {
+
+namespace {
+
+constexpr ValType kUnknown = ValType(0);  // the bottom type of unreachable code
+constexpr uint32_t kMaxLocals = 50'000;
+constexpr size_t kNoCode = SIZE_MAX;
+
+bool is_num(ValType t) {
+  return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64 || t == kUnknown;
+}
+
+template <class T>
+ValType val_type_of() {
+  if constexpr (std::is_same_v<T, uint32_t>) return ValType::I32;
+  else if constexpr (std::is_same_v<T, uint64_t>) return ValType::I64;
+  else if constexpr (std::is_same_v<T, float>) return ValType::F32;
+  else return ValType::F64;
+}
+
+struct OpInfo {
+  enum Family : uint8_t { Special, Unary, Binary, Load, Store } family = Special;
+  ValType a = kUnknown, b = kUnknown, r = kUnknown;  // operand and result types
+  uint8_t size = 0;                                  // loads/stores: bytes accessed
+  bool commute = false, compare = false;
+};
+
+const OpInfo& info(Op op) {
+  static const std::vector<OpInfo> table = [] {
+    std::vector<OpInfo> t(static_cast<size_t>(Op::Count_));
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_UNARY(Name, prefix, code, text, OpT) \
+  t[size_t(Op::Name)] = {OpInfo::Unary, val_type_of<OpT::A>(), kUnknown, val_type_of<OpT::R>(), 0, false, false};
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                                                    \
+  t[size_t(Op::Name)] = {OpInfo::Binary, val_type_of<OpT::A>(), val_type_of<OpT::B>(), val_type_of<OpT::R>(), \
+                         0, std::string_view(#Flags) == "Commute", std::string_view(#Flags) == "Compare"};
+#define CW_LOAD(Name, code, text, ValueT, MemT) \
+  t[size_t(Op::Name)] = {OpInfo::Load, ValType::I32, kUnknown, val_type_of<ValueT>(), sizeof(MemT), false, false};
+#define CW_STORE(Name, code, text, ValueT, MemT) \
+  t[size_t(Op::Name)] = {OpInfo::Store, ValType::I32, val_type_of<ValueT>(), kUnknown, sizeof(MemT), false, false};
+#include "opcodes.def"
+    return t;
+  }();
+  return table[size_t(op)];
+}
+
+// The comparison that holds exactly when `op` does not (for `if`, which branches on false).
+std::optional<Op> inverse_compare(Op op) {
+  switch (op) {
+    case Op::I32Eq: return Op::I32Ne;   case Op::I32Ne: return Op::I32Eq;
+    case Op::I32LtS: return Op::I32GeS; case Op::I32GeS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GeU; case Op::I32GeU: return Op::I32LtU;
+    case Op::I32GtS: return Op::I32LeS; case Op::I32LeS: return Op::I32GtS;
+    case Op::I32GtU: return Op::I32LeU; case Op::I32LeU: return Op::I32GtU;
+    case Op::I64Eq: return Op::I64Ne;   case Op::I64Ne: return Op::I64Eq;
+    case Op::I64LtS: return Op::I64GeS; case Op::I64GeS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GeU; case Op::I64GeU: return Op::I64LtU;
+    case Op::I64GtS: return Op::I64LeS; case Op::I64LeS: return Op::I64GtS;
+    case Op::I64GtU: return Op::I64LeU; case Op::I64LeU: return Op::I64GtU;
+    default: return std::nullopt;
+  }
+}
+
+struct Operand {
+  enum Kind : uint8_t { Temp, Local, Const };
+  ValType type = kUnknown;
+  Kind kind = Temp;
+  uint32_t slot = 0;   // Temp: its canonical slot; Local: the local's slot
+  uint64_t value = 0;  // Const: the bits
+};
+
+// A branch whose int32 target is filled in when the label's address is known.
+struct Fixup {
+  size_t instr;     // cell index of the branching instruction (targets are relative to it)
+  size_t byte_pos;  // byte offset of the int32 field in the code
+};
+
+struct Control {
+  Op kind;  // Block, Loop, If, Else, or Call for the function body itself
+  std::vector<ValType> params, results;
+  uint32_t height = 0;  // operand stack height below the params
+  bool unreachable = false;
+  size_t loop_start = 0;  // Loop: cell index branches jump to
+  std::vector<Fixup> fixups;
+  std::optional<Fixup> else_fixup;  // If: the branch taken when the condition is false
+  const std::vector<ValType>& label_types() const { return kind == Op::Loop ? params : results; }
+};
+
+// What the last emitted instruction computed, for fusions that rewrite it.
+struct Producer {
+  size_t start = kNoCode;    // cell index; kNoCode when nothing can be rewritten
+  size_t end = 0;            // cell index one past it
+  size_t dst_byte_pos = 0;   // byte offset of its destination slot field
+  uint32_t dst = 0;
+  Op op = Op::Nop;
+  char form = 0;             // 's' slot,slot; 'i' slot,const; 'u' unary
+  uint32_t a = 0, b = 0;
+  uint64_t k = 0;
+};
+
+class FunctionCompiler {
+ public:
+  FunctionCompiler(const ModuleData& m, uint32_t func_index, std::span<const uint8_t> body, size_t offset,
+                   FuncCode& out)
+      : m_(m), r_(body, offset), fc_(&out) {
+    fc_->func_index = func_index;
+    fc_->type_index = m.func_types[func_index];
+    fc_->type_id = m.type_ids[fc_->type_index];
+    fc_->body_offset = offset;
+  }
+
+  void compile();
+
+ private:
+  // ---- errors ----
+  [[noreturn]] void invalid(const std::string& why) const { throw ValidationError(op_offset_, why); }
+
+  // ---- emission ----
+  bool reachable() const { return !ctrl_.back().unreachable; }
+
+  template <class Imm>
+  size_t emit(Handler h, const Imm& imm) {
+    if (!reachable()) return kNoCode;
+    size_t at = code_.size();
+    code_.resize(at + cells_of<Imm>);
+    code_[at].handler = h;
+    std::memcpy(&code_[at + 1], &imm, sizeof(Imm));
+    producer_.start = kNoCode;
+    return at;
+  }
+  static size_t field_pos(size_t instr, size_t offset_in_imm) { return (instr + 1) * sizeof(Cell) + offset_in_imm; }
+  void write_i32(size_t byte_pos, int32_t v) { std::memcpy(reinterpret_cast<char*>(code_.data()) + byte_pos, &v, 4); }
+  void write_u32(size_t byte_pos, uint32_t v) { std::memcpy(reinterpret_cast<char*>(code_.data()) + byte_pos, &v, 4); }
+  void patch(const Fixup& f, size_t target) { write_i32(f.byte_pos, int32_t(int64_t(target) - int64_t(f.instr))); }
+  void bind(std::vector<Fixup>& fixups) {
+    for (auto& f : fixups) patch(f, code_.size());
+    fixups.clear();
+    producer_.start = kNoCode;  // a label: the previous instruction is no longer alone on its path
+  }
+  void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k) {
+    if (at == kNoCode) return;
+    producer_ = {at, code_.size(), dst_byte_pos, dst, op, form, a, b, k};
+  }
+
+  // ---- operand stack ----
+  uint32_t height() const { return uint32_t(stack_.size()); }
+  uint32_t temp_slot(uint32_t pos) const { return num_locals_ + pos; }
+
+  void push(ValType t) {
+    Operand o;
+    o.type = t;
+    o.kind = Operand::Temp;
+    o.slot = temp_slot(height());
+    stack_.push_back(o);
+    max_height_ = std::max(max_height_, height());
+  }
+  void push_local(uint32_t idx) {
+    stack_.push_back(Operand{locals_[idx], Operand::Local, idx, 0});
+    max_height_ = std::max(max_height_, height());
+  }
+  void push_const(ValType t, uint64_t bits) {
+    stack_.push_back(Operand{t, Operand::Const, temp_slot(height()), bits});
+    max_height_ = std::max(max_height_, height());
+  }
+
+  Operand pop_any() {
+    Control& c = ctrl_.back();
+    if (height() == c.height) {
+      if (c.unreachable) return Operand{kUnknown, Operand::Temp, temp_slot(height()), 0};
+      invalid("type mismatch");
+    }
+    Operand o = stack_.back();
+    stack_.pop_back();
+    return o;
+  }
+  Operand pop(ValType expected) {
+    Operand o = pop_any();
+    if (o.type != expected && o.type != kUnknown && expected != kUnknown) invalid("type mismatch");
+    if (o.type == kUnknown) o.type = expected;
+    return o;
+  }
+  void pop_values(const std::vector<ValType>& types) {
+    for (size_t i = types.size(); i-- > 0;) pop(types[i]);
+  }
+  void push_values(const std::vector<ValType>& types) {
+    for (ValType t : types) push(t);
+  }
+
+  // The slot holding `o`, which was just popped from stack position `pos`; constants are
+  // written to that position's slot first.
+  uint32_t slot_of(const Operand& o, uint32_t pos) {
+    if (o.kind == Operand::Const) {
+      emit(&h_const, ImmKD{o.value, temp_slot(pos)});
+      return temp_slot(pos);
+    }
+    return o.slot;
+  }
+
+  // Make stack entry `pos` a Temp in its canonical slot.
+  void materialize(uint32_t pos) {
+    Operand& o = stack_[pos];
+    if (o.kind == Operand::Temp) return;
+    uint32_t dst = temp_slot(pos);
+    if (o.kind == Operand::Local) emit(&h_copy, ImmSD{o.slot, dst});
+    else emit(&h_const, ImmKD{o.value, dst});
+    o.kind = Operand::Temp;
+    o.slot = dst;
+  }
+  void materialize_locals(uint32_t from) {
+    for (uint32_t i = from; i < height(); ++i)
+      if (stack_[i].kind == Operand::Local) materialize(i);
+  }
+  void materialize_top(uint32_t n) {
+    for (uint32_t i = height() - n; i < height(); ++i) materialize(i);
+  }
+
+  // ---- control ----
+  struct BlockType { std::vector<ValType> params, results; };
+  BlockType read_block_type();
+  Control& label(uint32_t depth) {
+    if (depth >= ctrl_.size()) invalid("unknown label");
+    return ctrl_[ctrl_.size() - 1 - depth];
+  }
+  void set_unreachable() {
+    ctrl_.back().unreachable = true;
+    stack_.resize(ctrl_.back().height);
+  }
+  // Copy the top label-arity values to the label's slots (a branch's values).
+  void copy_branch_values(const Control& target);
+  bool branch_values_in_place(const Control& target) const;
+  // Emit an unconditional jump to `target`.
+  void jump_to(Control& target);
+  // Emit `handler` (a conditional jump) toward `target`, whose immediates are `imm`; the
+  // int32 rel field sits at `rel_offset` within Imm.
+  template <class Imm>
+  void branch_to(Control& target, Handler h, const Imm& imm, size_t rel_offset);
+  // A conditional branch on the popped i32 `cond`: to `target` when the condition holds
+  // (when_true) or does not hold. Fuses with the comparison that produced `cond`.
+  template <class Target>
+  void cond_branch(const Operand& cond, uint32_t cond_pos, bool when_true, Target&& to);
+  void emit_return();
+  // At `else`/`end`: the stack must hold exactly the block's results; move them to their
+  // canonical slots, where every path into the label leaves them.
+  void close_arm(const Control& c) {
+    std::vector<Operand> vals;
+    for (size_t i = c.results.size(); i-- > 0;) vals.push_back(pop(c.results[i]));
+    if (height() != c.height) invalid("type mismatch");
+    for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+    materialize_top(uint32_t(c.results.size()));
+    stack_.resize(c.height);
+  }
+
+  // ---- instructions ----
+  void compile_instruction(Op op);
+  void compile_call(uint32_t func_index, bool tail);
+  void compile_call_indirect(bool tail);
+  void compile_memarg(Op op, const OpInfo& oi);
+  void need_memory(uint32_t idx = 0) {
+    if (idx >= m_.memories.size()) invalid("unknown memory " + std::to_string(idx));
+  }
+  uint32_t table_index() {
+    uint32_t x = r_.u32();
+    if (x >= m_.tables.size()) invalid("unknown table " + std::to_string(x));
+    return x;
+  }
+  void return_sequence();
+
+  const ModuleData& m_;
+  Reader r_;
+  FuncCode* fc_;
+  std::vector<Cell>& code_ = fc_->code;
+  std::vector<ValType> locals_;
+  uint32_t num_locals_ = 0;
+  std::vector<Operand> stack_;
+  std::vector<Control> ctrl_;
+  uint32_t max_height_ = 0;
+  size_t op_offset_ = 0;
+  Producer producer_;
+  const FuncType* type_ = nullptr;
+};
+
+FunctionCompiler::BlockType FunctionCompiler::read_block_type() {
+  BlockType bt;
+  uint8_t b = r_.peek();
+  if (b == 0x40) {
+    r_.u8();
+  } else if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F) {
+    bt.results.push_back(read_val_type(r_));
+  } else {
+    int64_t idx = r_.s33();
+    if (idx < 0 || uint64_t(idx) >= m_.types.size()) invalid("unknown type");
+    bt.params = m_.types[size_t(idx)].params;
+    bt.results = m_.types[size_t(idx)].results;
+  }
+  return bt;
+}
+
+bool FunctionCompiler::branch_values_in_place(const Control& target) const {
+  const auto& types = target.label_types();
+  uint32_t n = uint32_t(types.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    const Operand& o = stack_[height() - n + i];
+    if (o.kind != Operand::Temp || o.slot != temp_slot(target.height + i)) return false;
+  }
+  return true;
+}
+
+void FunctionCompiler::copy_branch_values(const Control& target) {
+  const auto& types = target.label_types();
+  uint32_t n = uint32_t(types.size());
+  // Ascending order is safe: a Temp source at position p moves to a position <= p, and Local
+  // or Const sources do not alias the temporaries.
+  for (uint32_t i = 0; i < n; ++i) {
+    const Operand& o = stack_[height() - n + i];
+    uint32_t dst = temp_slot(target.height + i);
+    if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, dst});
+    else if (o.slot != dst) emit(&h_copy, ImmSD{o.slot, dst});
+  }
+}
+
+void FunctionCompiler::jump_to(Control& target) {
+  branch_to(target, &h_br, ImmBr{0}, offsetof(ImmBr, rel));
+}
+
+template <class Imm>
+void FunctionCompiler::branch_to(Control& target, Handler h, const Imm& imm, size_t rel_offset) {
+  size_t at = emit(h, imm);
+  if (at == kNoCode) return;
+  Fixup f{at, field_pos(at, rel_offset)};
+  if (target.kind == Op::Loop) patch(f, target.loop_start);
+  else target.fixups.push_back(f);
+}
+
+template <class Target>
+void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool when_true, Target&& to) {
+  // Fuse with the comparison that produced the condition, if it is the last instruction.
+  Producer p = producer_;
+  if (reachable() && cond.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == cond.slot) {
+    if (p.form == 'u' && p.op == Op::I32Eqz) {
+      code_.resize(p.start);
+      to(when_true ? &h_br_z : &h_br_nz, ImmBrS{p.a, 0}, offsetof(ImmBrS, rel));
+      return;
+    }
+    if ((p.form == 's' || p.form == 'i') && info(p.op).compare) {
+      std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
+      if (op) {
+        code_.resize(p.start);
+        if (p.form == 's') to(branch_compare_handler(*op, false), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
+        else to(branch_compare_handler(*op, true), ImmBrSI{p.a, 0, p.k}, offsetof(ImmBrSI, rel));
+        return;
+      }
+    }
+  }
+  uint32_t c = slot_of(cond, cond_pos);
+  to(when_true ? &h_br_nz : &h_br_z, ImmBrS{c, 0}, offsetof(ImmBrS, rel));
+}
+
+void FunctionCompiler::emit_return() {
+  uint32_t n = uint32_t(type_->results.size());
+  if (!reachable()) return;
+  if (n == 1) {
+    const Operand& o = stack_.back();
+    if (o.kind == Operand::Const) {
+      emit(&h_const, ImmKD{o.value, 0});
+      emit(&h_return, ImmBr{0});
+    } else if (o.slot == 0) {
+      emit(&h_return, ImmBr{0});
+    } else {
+      emit(&h_return1, ImmSD{o.slot, 0});
+    }
+    return;
+  }
+  // Locals among the results could be overwritten by an earlier copy: move them to their
+  // temporaries first; then every copy goes down (source slot >= destination slot).
+  for (uint32_t i = height() - n; i < height(); ++i)
+    if (stack_[i].kind == Operand::Local) materialize(i);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Operand& o = stack_[height() - n + i];
+    if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, i});
+    else if (o.slot != i) emit(&h_copy, ImmSD{o.slot, i});
+  }
+  emit(&h_return, ImmBr{0});
+}
+
+void FunctionCompiler::return_sequence() {
+  // `return`: the function's results are the top values, whatever lies below.
+  const auto& res = type_->results;
+  for (size_t i = res.size(); i-- > 0;) {
+    // Validate without losing the operands: pop then restore.
+    (void)i;
+  }
+  std::vector<Operand> vals;
+  for (size_t i = res.size(); i-- > 0;) vals.push_back(pop(res[i]));
+  for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+  emit_return();
+  set_unreachable();
+}
+
+void FunctionCompiler::compile() {
+  type_ = &m_.types[fc_->type_index];
+  locals_ = type_->params;
+  uint32_t groups = r_.u32();
+  uint64_t total = locals_.size();
+  for (uint32_t g = 0; g < groups; ++g) {
+    uint32_t count = r_.u32();
+    total += count;
+    if (total > kMaxLocals) r_.fail("too many locals");
+    ValType t = read_val_type(r_);
+    locals_.insert(locals_.end(), count, t);
+  }
+  num_locals_ = uint32_t(locals_.size());
+  fc_->num_params = uint32_t(type_->params.size());
+  fc_->num_results = uint32_t(type_->results.size());
+  fc_->num_locals = num_locals_;
+
+  Control fn;
+  fn.kind = Op::Call;
+  fn.results = type_->results;
+  ctrl_.push_back(std::move(fn));
+
+  while (!ctrl_.empty()) {
+    op_offset_ = r_.offset();
+    uint8_t b = r_.u8();
+    uint32_t code = b;
+    uint8_t prefix = 0;
+    if (b == 0xFC) {
+      prefix = 0xFC;
+      code = r_.u32();
+    }
+    std::optional<Op> op = decode_op(prefix, code);
+    if (!op) {
+      if (b == 0xFD) r_.fail_at(op_offset_, "SIMD instructions are not supported yet");
+      r_.fail_at(op_offset_, "illegal opcode");
+    }
+    compile_instruction(*op);
+  }
+  if (!r_.at_end()) r_.fail("section size mismatch");
+  // Results need max(params, results) slots even for empty bodies.
+  uint32_t min_slots = std::max(fc_->num_locals, fc_->num_results);
+  fc_->frame_slots = std::max(min_slots, num_locals_ + max_height_);
+  code_.shrink_to_fit();
+}
+
+void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
+  size_t at_align = r_.offset();
+  uint32_t align = r_.u32();
+  if (align >= 64) r_.fail_at(at_align, "malformed memop flags");
+  uint64_t offset = r_.u32();
+  need_memory();
+  if ((1u << std::min(align, 31u)) > oi.size || align >= 32) invalid("alignment must not be larger than natural");
+  if (oi.family == OpInfo::Load) {
+    uint32_t pos = height() - 1;
+    Operand addr = pop(ValType::I32);
+    pos = height();
+    uint32_t a = slot_of(addr, pos);
+    uint32_t d = temp_slot(height());
+    size_t at = emit(load_handler(op), ImmMem{a, d, offset});
+    push(oi.r);
+    note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, 'l', a, 0, 0);
+  } else {
+    Operand v = pop(oi.b);
+    uint32_t vpos = height();
+    Operand addr = pop(ValType::I32);
+    uint32_t apos = height();
+    uint32_t a = slot_of(addr, apos);
+    if (v.kind == Operand::Const) {
+      emit(store_handler(op, true), ImmMemI{a, 0, offset, v.value});
+    } else {
+      emit(store_handler(op, false), ImmMem{a, slot_of(v, vpos), offset});
+    }
+  }
+}
+
+void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
+  if (func_index >= m_.func_types.size()) invalid("unknown function " + std::to_string(func_index));
+  const FuncType& ft = m_.func_type(func_index);
+  if (tail && ft.results != type_->results) invalid("type mismatch");
+  uint32_t n = uint32_t(ft.params.size());
+  // Validate the arguments, then give them their canonical consecutive slots.
+  std::vector<Operand> args;
+  for (size_t i = n; i-- > 0;) args.push_back(pop(ft.params[i]));
+  for (size_t i = n; i-- > 0;) stack_.push_back(args[i]);
+  uint32_t base = height() - n;
+  materialize_top(n);
+  stack_.resize(base);
+  uint32_t args_slot = temp_slot(base);
+  bool imported = func_index < m_.num_imported_funcs;
+  if (!imported) {
+    // Every FuncCode exists from the function section on, so a callee not compiled yet
+    // already has its final address.
+    const FuncCode* callee = m_.codes[func_index - m_.num_imported_funcs].get();
+    emit(tail ? &h_return_call : &h_call, ImmCall{callee, args_slot});
+  } else {
+    emit(tail ? &h_return_call_import : &h_call_import, ImmCallImport{func_index, args_slot});
+    if (tail) {
+      // A host callee returns here; its results sit at args_slot.
+      for (uint32_t i = 0; i < ft.results.size(); ++i) push(ft.results[i]);
+      emit_return();
+      stack_.resize(base);
+    }
+  }
+  if (tail) {
+    set_unreachable();
+    return;
+  }
+  push_values(ft.results);
+}
+
+void FunctionCompiler::compile_call_indirect(bool tail) {
+  size_t at_type = r_.offset();
+  uint32_t type_index = r_.u32();
+  uint32_t table = r_.u32();
+  if (table >= m_.tables.size()) invalid("unknown table " + std::to_string(table));
+  if (type_index >= m_.types.size()) throw ValidationError(at_type, "unknown type");
+  if (m_.tables[table].elem != ValType::FuncRef) invalid("type mismatch");
+  const FuncType& ft = m_.types[type_index];
+  if (tail && ft.results != type_->results) invalid("type mismatch");
+  Operand idx = pop(ValType::I32);
+  uint32_t n = uint32_t(ft.params.size());
+  std::vector<Operand> args;
+  for (size_t i = n; i-- > 0;) args.push_back(pop(ft.params[i]));
+  for (size_t i = n; i-- > 0;) stack_.push_back(args[i]);
+  uint32_t base = height() - n;
+  // The index sits right above the arguments.
+  stack_.push_back(idx);
+  uint32_t idx_slot = slot_of(idx, height() - 1);
+  stack_.pop_back();
+  materialize_top(n);
+  stack_.resize(base);
+  uint32_t args_slot = temp_slot(base);
+  emit(tail ? &h_return_call_indirect : &h_call_indirect, ImmCallIndirect{m_.type_ids[type_index], table, idx_slot, args_slot});
+  if (tail) {
+    for (uint32_t i = 0; i < ft.results.size(); ++i) push(ft.results[i]);
+    emit_return();
+    stack_.resize(base);
+    set_unreachable();
+    return;
+  }
+  push_values(ft.results);
+}
+
+void FunctionCompiler::compile_instruction(Op op) {
+  const OpInfo& oi = info(op);
+  switch (oi.family) {
+    case OpInfo::Unary: {
+      Operand a = pop(oi.a);
+      uint32_t pos = height();
+      uint32_t s = slot_of(a, pos);
+      uint32_t d = temp_slot(pos);
+      size_t at = emit(unary_handler(op), ImmSD{s, d});
+      push(oi.r);
+      note_producer(at, field_pos(at, offsetof(ImmSD, d)), d, op, 'u', s, 0, 0);
+      return;
+    }
+    case OpInfo::Binary: {
+      Operand b = pop(oi.b);
+      Operand a = pop(oi.a);
+      uint32_t pos = height();
+      uint32_t d = temp_slot(pos);
+      if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
+      size_t at;
+      if (b.kind == Operand::Const && a.kind != Operand::Const) {
+        at = emit(binary_handler(op, 'i'), ImmSID{a.slot, d, b.value});
+        push(oi.r);
+        note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', a.slot, 0, b.value);
+      } else if (a.kind == Operand::Const && b.kind != Operand::Const) {
+        at = emit(binary_handler(op, 'l'), ImmISD{a.value, b.slot, d});
+        push(oi.r);
+        note_producer(at, field_pos(at, offsetof(ImmISD, d)), d, op, 'l', 0, b.slot, a.value);
+      } else {
+        uint32_t sa = slot_of(a, pos);
+        if (b.kind == Operand::Const) {
+          at = emit(binary_handler(op, 'i'), ImmSID{sa, d, b.value});
+          push(oi.r);
+          note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', sa, 0, b.value);
+        } else {
+          at = emit(binary_handler(op, 's'), ImmSSD{sa, b.slot, d});
+          push(oi.r);
+          note_producer(at, field_pos(at, offsetof(ImmSSD, d)), d, op, 's', sa, b.slot, 0);
+        }
+      }
+      return;
+    }
+    case OpInfo::Load:
+    case OpInfo::Store: compile_memarg(op, oi); return;
+    case OpInfo::Special: break;
+  }
+
+  switch (op) {
+    case Op::Unreachable:
+      emit(&h_unreachable, ImmBr{0});
+      set_unreachable();
+      return;
+    case Op::Nop: return;
+
+    case Op::Block:
+    case Op::Loop:
+    case Op::If: {
+      BlockType bt = read_block_type();
+      std::optional<Operand> cond;
+      uint32_t cond_pos = 0;
+      if (op == Op::If) {
+        cond = pop(ValType::I32);
+        cond_pos = height();
+      }
+      uint32_t np = uint32_t(bt.params.size());
+      if (height() < ctrl_.back().height + np && !ctrl_.back().unreachable) invalid("type mismatch");
+      std::vector<Operand> params;
+      for (size_t i = np; i-- > 0;) params.push_back(pop(bt.params[i]));
+      for (size_t i = np; i-- > 0;) stack_.push_back(params[i]);
+      // Inside the block a local.set must not change values pushed before it, and branches
+      // to the label find its params in their canonical slots.
+      materialize_locals(0);
+      materialize_top(np);
+      Control c;
+      c.kind = op;
+      c.params = bt.params;
+      c.results = bt.results;
+      c.height = height() - np;
+      c.unreachable = false;
+      if (op == Op::If) {
+        // The condition slot lies above the params: consume it before pushing the frame.
+        Control* outer = &ctrl_.back();
+        std::optional<Fixup> else_fixup;
+        if (!outer->unreachable) {
+          cond_branch(*cond, cond_pos, false, [&](Handler h, auto imm, size_t rel_offset) {
+            size_t at = emit(h, imm);
+            else_fixup = Fixup{at, field_pos(at, rel_offset)};
+          });
+        }
+        c.else_fixup = else_fixup;
+      }
+      c.unreachable = ctrl_.back().unreachable;
+      if (op == Op::Loop) {
+        c.loop_start = code_.size();
+        producer_.start = kNoCode;
+      }
+      // A block in unreachable code is itself unreachable but validates normally.
+      bool outer_unreachable = ctrl_.back().unreachable;
+      ctrl_.push_back(std::move(c));
+      ctrl_.back().unreachable = outer_unreachable;
+      return;
+    }
+
+    case Op::Else: {
+      Control& c = ctrl_.back();
+      if (c.kind != Op::If) invalid("else without if");
+      close_arm(c);
+      jump_to(c);  // the then-arm skips the else-arm (nothing is emitted when unreachable)
+      c.kind = Op::Else;
+      // The else-arm is reachable exactly when the `if` was.
+      c.unreachable = ctrl_.size() >= 2 && ctrl_[ctrl_.size() - 2].unreachable;
+      if (c.else_fixup) {
+        patch(*c.else_fixup, code_.size());
+        c.else_fixup.reset();
+        producer_.start = kNoCode;
+      }
+      push_values(c.params);
+      return;
+    }
+
+    case Op::End: {
+      Control& c = ctrl_.back();
+      if (c.kind == Op::If && c.params != c.results) invalid("type mismatch");
+      if (c.kind == Op::Call) {
+        // The function body's end returns; branches to the function label were compiled
+        // as returns of their own.
+        const auto& res = c.results;
+        std::vector<Operand> vals;
+        for (size_t i = res.size(); i-- > 0;) vals.push_back(pop(res[i]));
+        if (height() != c.height) invalid("type mismatch");
+        for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+        emit_return();
+        ctrl_.pop_back();
+        return;
+      }
+      close_arm(c);
+      if (c.else_fixup) patch(*c.else_fixup, code_.size());
+      bind(c.fixups);
+      std::vector<ValType> results = std::move(c.results);
+      ctrl_.pop_back();
+      push_values(results);
+      return;
+    }
+
+    case Op::Br: {
+      uint32_t depth = r_.u32();
+      Control& target = label(depth);
+      const auto& types = target.label_types();
+      std::vector<Operand> vals;
+      for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
+      for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+      if (&target == &ctrl_.front()) {
+        emit_return();
+      } else {
+        copy_branch_values(target);
+        jump_to(target);
+      }
+      set_unreachable();
+      return;
+    }
+
+    case Op::BrIf: {
+      uint32_t depth = r_.u32();
+      Operand cond = pop(ValType::I32);
+      uint32_t cond_pos = height();
+      Control& target = label(depth);
+      const auto& types = target.label_types();
+      std::vector<Operand> vals;
+      for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
+      for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+      if (!reachable()) return;
+      bool to_function = &target == &ctrl_.front();
+      if (!to_function && branch_values_in_place(target)) {
+        cond_branch(cond, cond_pos, true, [&](Handler h, auto imm, size_t rel_offset) {
+          branch_to(target, h, imm, rel_offset);
+        });
+      } else {
+        // Values must move first: skip over the move and the jump when the condition fails.
+        std::optional<Fixup> skip;
+        cond_branch(cond, cond_pos, false, [&](Handler h, auto imm, size_t rel_offset) {
+          size_t at = emit(h, imm);
+          skip = Fixup{at, field_pos(at, rel_offset)};
+        });
+        if (to_function) {
+          emit_return();
+        } else {
+          copy_branch_values(target);
+          jump_to(target);
+        }
+        if (skip) patch(*skip, code_.size());
+        producer_.start = kNoCode;
+      }
+      return;
+    }
+
+    case Op::BrTable: {
+      uint32_t count = r_.u32();
+      if (count > r_.remaining()) r_.fail("unexpected end");
+      std::vector<uint32_t> depths(count + 1);
+      for (uint32_t i = 0; i <= count; ++i) depths[i] = r_.u32();
+      Operand idx = pop(ValType::I32);
+      uint32_t idx_pos = height();
+      size_t arity = label(depths[count]).label_types().size();
+      for (uint32_t d : depths) {
+        Control& target = label(d);
+        const auto& types = target.label_types();
+        if (types.size() != arity) invalid("type mismatch");
+        // Check the operand types against this label without consuming them.
+        std::vector<Operand> vals;
+        for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
+        for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+      }
+      if (reachable()) {
+        uint32_t s = slot_of(idx, idx_pos);
+        size_t at = code_.size();
+        code_.resize(at + 2 + (count + 2) / 2);
+        code_[at].handler = &h_br_table;
+        ImmBrTable bt{s, count};
+        std::memcpy(&code_[at + 1], &bt, sizeof bt);
+        producer_.start = kNoCode;
+        // Each entry jumps straight to its label when no values move, else to a stub that
+        // moves them and jumps.
+        std::vector<size_t> stubs;
+        for (uint32_t i = 0; i <= count; ++i) {
+          Control& target = label(depths[i]);
+          size_t pos = (at + 2) * sizeof(Cell) + 4 * size_t(i);
+          if (&target != &ctrl_.front() && branch_values_in_place(target)) {
+            Fixup f{at, pos};
+            if (target.kind == Op::Loop) patch(f, target.loop_start);
+            else target.fixups.push_back(f);
+          } else {
+            stubs.push_back(i);
+          }
+        }
+        for (uint32_t i : stubs) {
+          Control& target = label(depths[i]);
+          size_t pos = (at + 2) * sizeof(Cell) + 4 * size_t(i);
+          patch(Fixup{at, pos}, code_.size());
+          if (&target == &ctrl_.front()) {
+            emit_return();
+          } else {
+            copy_branch_values(target);
+            jump_to(target);
+          }
+        }
+      }
+      set_unreachable();
+      return;
+    }
+
+    case Op::Return: return_sequence(); return;
+
+    case Op::Call: compile_call(r_.u32(), false); return;
+    case Op::ReturnCall: compile_call(r_.u32(), true); return;
+    case Op::CallIndirect: compile_call_indirect(false); return;
+    case Op::ReturnCallIndirect: compile_call_indirect(true); return;
+
+    case Op::Drop: pop_any(); return;
+
+    case Op::Select:
+    case Op::SelectT: {
+      ValType t = kUnknown;
+      if (op == Op::SelectT) {
+        uint32_t n = r_.u32();
+        if (n != 1) invalid("invalid result arity");
+        t = read_val_type(r_);
+      }
+      Operand c = pop(ValType::I32);
+      uint32_t cpos = height();
+      Operand b = pop(t);
+      uint32_t bpos = height();
+      Operand a = pop(t);
+      uint32_t apos = height();
+      if (op == Op::Select) {
+        if (!is_num(a.type) || !is_num(b.type)) invalid("type mismatch");
+        if (a.type != b.type && a.type != kUnknown && b.type != kUnknown) invalid("type mismatch");
+        t = a.type != kUnknown ? a.type : b.type;
+      }
+      // Both values sit below the condition: materialise constants into their own slots.
+      uint32_t sa = slot_of(a, apos), sb = slot_of(b, bpos), sc = slot_of(c, cpos);
+      uint32_t d = temp_slot(apos);
+      emit(&h_select, ImmSelect{sc, sa, sb, d});
+      push(t);
+      return;
+    }
+
+    case Op::LocalGet: {
+      uint32_t idx = r_.u32();
+      if (idx >= num_locals_) invalid("unknown local " + std::to_string(idx));
+      push_local(idx);
+      return;
+    }
+    case Op::LocalSet:
+    case Op::LocalTee: {
+      uint32_t idx = r_.u32();
+      if (idx >= num_locals_) invalid("unknown local " + std::to_string(idx));
+      Operand v = pop(locals_[idx]);
+      uint32_t pos = height();
+      if (reachable() && !(v.kind == Operand::Local && v.slot == idx)) {
+        bool referenced = false;
+        for (auto& o : stack_)
+          if (o.kind == Operand::Local && o.slot == idx) referenced = true;
+        if (referenced) {
+          for (uint32_t i = 0; i < height(); ++i)
+            if (stack_[i].kind == Operand::Local && stack_[i].slot == idx) materialize(i);
+        }
+        Producer p = producer_;
+        if (v.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == v.slot) {
+          write_u32(p.dst_byte_pos, idx);  // the producer writes the local directly
+          producer_.start = kNoCode;
+        } else if (v.kind == Operand::Const) {
+          emit(&h_const, ImmKD{v.value, idx});
+        } else {
+          emit(&h_copy, ImmSD{v.slot, idx});
+        }
+      }
+      (void)pos;
+      if (op == Op::LocalTee) push_local(idx);
+      return;
+    }
+    case Op::GlobalGet: {
+      uint32_t idx = r_.u32();
+      if (idx >= m_.globals.size()) invalid("unknown global " + std::to_string(idx));
+      uint32_t d = temp_slot(height());
+      emit(&h_global_get, ImmIdxS{idx, d});
+      push(m_.globals[idx].type);
+      return;
+    }
+    case Op::GlobalSet: {
+      uint32_t idx = r_.u32();
+      if (idx >= m_.globals.size()) invalid("unknown global " + std::to_string(idx));
+      if (!m_.globals[idx].mut) invalid("global is immutable");
+      Operand v = pop(m_.globals[idx].type);
+      emit(&h_global_set, ImmIdxS{idx, slot_of(v, height())});
+      return;
+    }
+
+    case Op::TableGet: {
+      uint32_t x = table_index();
+      Operand i = pop(ValType::I32);
+      uint32_t pos = height();
+      emit(&h_table_get, ImmTable2{x, 0, slot_of(i, pos), 0, temp_slot(pos)});
+      push(m_.tables[x].elem);
+      return;
+    }
+    case Op::TableSet: {
+      uint32_t x = table_index();
+      Operand v = pop(m_.tables[x].elem);
+      uint32_t vpos = height();
+      Operand i = pop(ValType::I32);
+      uint32_t ipos = height();
+      emit(&h_table_set, ImmTable2{x, 0, slot_of(i, ipos), slot_of(v, vpos), 0});
+      return;
+    }
+
+    case Op::MemorySize: {
+      if (r_.u8() != 0) r_.fail_at(r_.offset() - 1, "zero byte expected");
+      need_memory();
+      emit(&h_memory_size, ImmSD{0, temp_slot(height())});
+      push(ValType::I32);
+      return;
+    }
+    case Op::MemoryGrow: {
+      if (r_.u8() != 0) r_.fail_at(r_.offset() - 1, "zero byte expected");
+      need_memory();
+      Operand delta = pop(ValType::I32);
+      uint32_t pos = height();
+      emit(&h_memory_grow, ImmSD{slot_of(delta, pos), temp_slot(pos)});
+      push(ValType::I32);
+      return;
+    }
+
+    case Op::I32Const: push_const(ValType::I32, uint32_t(r_.s32())); return;
+    case Op::I64Const: push_const(ValType::I64, uint64_t(r_.s64())); return;
+    case Op::F32Const: push_const(ValType::F32, r_.fixed_u32()); return;
+    case Op::F64Const: push_const(ValType::F64, r_.fixed_u64()); return;
+
+    case Op::RefNull: {
+      ValType t = read_ref_type(r_);
+      push_const(t, 0);
+      return;
+    }
+    case Op::RefIsNull: {
+      Operand v = pop_any();
+      if (v.type != kUnknown && !is_ref(v.type)) invalid("type mismatch");
+      uint32_t pos = height();
+      emit(&h_ref_is_null, ImmSD{slot_of(v, pos), temp_slot(pos)});
+      push(ValType::I32);
+      return;
+    }
+    case Op::RefFunc: {
+      uint32_t f = r_.u32();
+      if (f >= m_.func_types.size()) invalid("unknown function " + std::to_string(f));
+      if (!m_.declared_refs.count(f)) invalid("undeclared function reference");
+      emit(&h_ref_func, ImmIdxS{f, temp_slot(height())});
+      push(ValType::FuncRef);
+      return;
+    }
+
+    case Op::MemoryInit: {
+      uint32_t seg = r_.u32();
+      if (r_.u8() != 0) r_.fail_at(r_.offset() - 1, "zero byte expected");
+      need_memory();
+      if (!m_.has_data_count) r_.fail_at(op_offset_, "data count section required");
+      if (seg >= m_.data_count) invalid("unknown data segment " + std::to_string(seg));
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand s = pop(ValType::I32); uint32_t spos = height();
+      Operand d = pop(ValType::I32); uint32_t dpos = height();
+      emit(&h_memory_init, ImmTable2{seg, 0, slot_of(d, dpos), slot_of(s, spos), slot_of(n, npos)});
+      return;
+    }
+    case Op::DataDrop: {
+      uint32_t seg = r_.u32();
+      if (!m_.has_data_count) r_.fail_at(op_offset_, "data count section required");
+      if (seg >= m_.data_count) invalid("unknown data segment " + std::to_string(seg));
+      emit(&h_data_drop, ImmIdxS{seg, 0});
+      return;
+    }
+    case Op::MemoryCopy:
+    case Op::MemoryFill: {
+      if (r_.u8() != 0) r_.fail_at(r_.offset() - 1, "zero byte expected");
+      if (op == Op::MemoryCopy && r_.u8() != 0) r_.fail_at(r_.offset() - 1, "zero byte expected");
+      need_memory();
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand v = pop(ValType::I32); uint32_t vpos = height();
+      Operand d = pop(ValType::I32); uint32_t dpos = height();
+      emit(op == Op::MemoryCopy ? &h_memory_copy : &h_memory_fill,
+           ImmTable2{0, 0, slot_of(d, dpos), slot_of(v, vpos), slot_of(n, npos)});
+      return;
+    }
+    case Op::TableInit: {
+      uint32_t seg = r_.u32();
+      uint32_t x = table_index();
+      if (seg >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(seg));
+      if (m_.elems[seg].type != m_.tables[x].elem) invalid("type mismatch");
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand s = pop(ValType::I32); uint32_t spos = height();
+      Operand d = pop(ValType::I32); uint32_t dpos = height();
+      emit(&h_table_init, ImmTable2{x, seg, slot_of(d, dpos), slot_of(s, spos), slot_of(n, npos)});
+      return;
+    }
+    case Op::ElemDrop: {
+      uint32_t seg = r_.u32();
+      if (seg >= m_.elems.size()) invalid("unknown elem segment " + std::to_string(seg));
+      emit(&h_elem_drop, ImmIdxS{seg, 0});
+      return;
+    }
+    case Op::TableCopy: {
+      uint32_t x = table_index();
+      uint32_t y = table_index();
+      if (m_.tables[x].elem != m_.tables[y].elem) invalid("type mismatch");
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand s = pop(ValType::I32); uint32_t spos = height();
+      Operand d = pop(ValType::I32); uint32_t dpos = height();
+      emit(&h_table_copy, ImmTable2{x, y, slot_of(d, dpos), slot_of(s, spos), slot_of(n, npos)});
+      return;
+    }
+    case Op::TableGrow: {
+      uint32_t x = table_index();
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand v = pop(m_.tables[x].elem); uint32_t vpos = height();
+      emit(&h_table_grow, ImmTable2{x, 0, slot_of(v, vpos), slot_of(n, npos), temp_slot(vpos)});
+      push(ValType::I32);
+      return;
+    }
+    case Op::TableSize: {
+      uint32_t x = table_index();
+      emit(&h_table_size, ImmIdxS{x, temp_slot(height())});
+      push(ValType::I32);
+      return;
+    }
+    case Op::TableFill: {
+      uint32_t x = table_index();
+      Operand n = pop(ValType::I32); uint32_t npos = height();
+      Operand v = pop(m_.tables[x].elem); uint32_t vpos = height();
+      Operand i = pop(ValType::I32); uint32_t ipos = height();
+      emit(&h_table_fill, ImmTable2{x, 0, slot_of(i, ipos), slot_of(v, vpos), slot_of(n, npos)});
+      return;
+    }
+    default: invalid(std::string("unhandled opcode ") + op_name(op));
+  }
+}
+
+}  // namespace
+
+ValType read_val_type(Reader& r) {
+  size_t at = r.offset();
+  uint8_t b = r.u8();
+  switch (b) {
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F: return ValType(b);
+    case 0x7B: r.fail_at(at, "SIMD (v128) is not supported yet");
+    default: r.fail_at(at, "malformed value type");
+  }
+}
+
+ValType read_ref_type(Reader& r) {
+  size_t at = r.offset();
+  uint8_t b = r.u8();
+  if (b != 0x70 && b != 0x6F) r.fail_at(at, "malformed reference type");
+  return ValType(b);
+}
+
+ConstExpr read_const_expr(Reader& r, const ModuleData& m, ValType expected, uint32_t visible_globals) {
+  ConstExpr e;
+  std::vector<ValType> stack;
+  auto pop = [&](ValType t, size_t at) {
+    if (stack.empty() || stack.back() != t) throw ValidationError(at, "type mismatch");
+    stack.pop_back();
+  };
+  for (;;) {
+    size_t at = r.offset();
+    uint8_t b = r.u8();
+    switch (b) {
+      case 0x0B:
+        if (stack.size() != 1 || stack[0] != expected) throw ValidationError(at, "type mismatch");
+        return e;
+      case 0x41: e.push_back({ConstOp::I32, uint32_t(r.s32())}); stack.push_back(ValType::I32); break;
+      case 0x42: e.push_back({ConstOp::I64, uint64_t(r.s64())}); stack.push_back(ValType::I64); break;
+      case 0x43: e.push_back({ConstOp::F32, r.fixed_u32()}); stack.push_back(ValType::F32); break;
+      case 0x44: e.push_back({ConstOp::F64, r.fixed_u64()}); stack.push_back(ValType::F64); break;
+      case 0xD0: {
+        ValType t = read_ref_type(r);
+        e.push_back({ConstOp::RefNull, 0});
+        stack.push_back(t);
+        break;
+      }
+      case 0xD2: {
+        uint32_t f = r.u32();
+        if (f >= m.func_types.size()) throw ValidationError(at, "unknown function " + std::to_string(f));
+        e.push_back({ConstOp::RefFunc, f});
+        stack.push_back(ValType::FuncRef);
+        break;
+      }
+      case 0x23: {
+        uint32_t g = r.u32();
+        if (g >= visible_globals || g >= m.globals.size()) throw ValidationError(at, "unknown global " + std::to_string(g));
+        if (m.globals[g].mut) throw ValidationError(at, "constant expression required");
+        e.push_back({ConstOp::GlobalGet, g});
+        stack.push_back(m.globals[g].type);
+        break;
+      }
+      case 0x6A: case 0x6B: case 0x6C:
+        pop(ValType::I32, at); pop(ValType::I32, at);
+        e.push_back({b == 0x6A ? ConstOp::I32Add : b == 0x6B ? ConstOp::I32Sub : ConstOp::I32Mul, 0});
+        stack.push_back(ValType::I32);
+        break;
+      case 0x7C: case 0x7D: case 0x7E:
+        pop(ValType::I64, at); pop(ValType::I64, at);
+        e.push_back({b == 0x7C ? ConstOp::I64Add : b == 0x7D ? ConstOp::I64Sub : ConstOp::I64Mul, 0});
+        stack.push_back(ValType::I64);
+        break;
+      default:
+        if (b == 0xFC || b == 0xFD || decode_op(0, b)) throw ValidationError(at, "constant expression required");
+        r.fail_at(at, "illegal opcode");
+    }
+  }
+}
+
+void compile_function(const ModuleData& m, uint32_t func_index, std::span<const uint8_t> body, size_t offset,
+                      FuncCode& out) {
+  FunctionCompiler(m, func_index, body, offset, out).compile();
+}
+
+}  // namespace corowasm::detail

@@ -1,0 +1,170 @@
+// The execution core: compiled-code cells, the one handler signature, the one dispatch step,
+// and the heap call stack (Thread) that makes a running guest plain data.
+//
+// Compiled code is an array of 8-byte Cells. An instruction is one Cell holding its handler,
+// followed by its immediates packed into a struct (Imm*) that occupies whole Cells. Operands
+// name frame slots: `fp[i]` is slot i of the current frame, laid out as
+//   [params][declared locals][operand-stack temporaries]
+// so a handler reads and writes values without any stack pointer.
+//
+// A handler ends in `[[clang::musttail]] return next(ip + len, ...)`: with the tail backend
+// that jumps straight into the next handler (no dispatch loop), with the loop backend it
+// returns Exit::Continue to a plain loop. A handler leaves the chain only through an Exit:
+// Done (returned to the host), Trap, HostCall, StackLimit; `Thread::ip/fp` then hold where
+// execution resumes.
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#ifndef COROWASM_DISPATCH_TAIL
+#define COROWASM_DISPATCH_TAIL 1
+#endif
+
+#if COROWASM_DISPATCH_TAIL && (defined(__x86_64__) || defined(__aarch64__))
+// Handlers keep no callee-saved registers: every register can carry hot state.
+#define CW_HANDLER_CC __attribute__((preserve_none))
+#else
+#define CW_HANDLER_CC
+#endif
+
+namespace corowasm::detail {
+
+using Slot = uint64_t;
+struct Thread;
+struct Cell;
+
+enum class Exit : uint32_t {
+  Continue,    // loop backend only: run the handler at Thread::ip next
+  Done,        // the outermost frame returned; results sit at the entry frame base
+  Trap,        // Thread::trap_kind / trap_message say why; ip is the trapping instruction
+  HostCall,    // Thread::host_callee wants calling with args at host_args; resume at ip
+  StackLimit,  // a call needs more frames or value-stack slots than are allocated
+};
+
+using Handler = Exit (CW_HANDLER_CC*)(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize, Thread* t);
+
+struct Cell {
+  union {
+    Handler handler;
+    uint64_t u64;
+    int64_t i64;
+    uint32_t u32[2];
+    int32_t i32[2];
+  };
+};
+static_assert(sizeof(Cell) == 8);
+
+// Cells an instruction with immediates `Imm` occupies, handler included.
+template <class Imm>
+constexpr uint32_t cells_of = 1 + uint32_t((sizeof(Imm) + sizeof(Cell) - 1) / sizeof(Cell));
+
+template <class Imm>
+[[gnu::always_inline]] inline Imm imm(const Cell* ip) {
+  Imm v;
+  std::memcpy(&v, ip + 1, sizeof(Imm));
+  return v;
+}
+
+// ---- slot access: i32 lives zero-extended, floats as their bits ----
+template <class T>
+[[gnu::always_inline]] inline T get(const Slot* fp, uint32_t i) {
+  if constexpr (sizeof(T) == 8) {
+    T v; std::memcpy(&v, &fp[i], 8); return v;
+  } else {
+    uint32_t lo = uint32_t(fp[i]);
+    T v; std::memcpy(&v, &lo, 4); return v;
+  }
+}
+template <class T>
+[[gnu::always_inline]] inline void put(Slot* fp, uint32_t i, T v) {
+  if constexpr (sizeof(T) == 8) {
+    std::memcpy(&fp[i], &v, 8);
+  } else {
+    uint32_t lo; std::memcpy(&lo, &v, 4); fp[i] = lo;
+  }
+}
+template <class T>
+inline uint64_t to_bits(T v) {
+  Slot s; put<T>(&s, 0, v); return s;
+}
+
+struct FuncCode;
+struct FuncInst;
+struct InstanceData;
+struct MemoryInst;
+
+// One record of the heap call stack: the function running in this frame and where its caller
+// resumes. `pending` is reserved for the async driver (a suspended coroutine per frame).
+struct Frame {
+  const FuncCode* func;
+  const Cell* ret_ip;
+  Slot* ret_fp;
+  InstanceData* ret_inst;
+  void* pending;
+};
+
+struct Thread {
+  // Where execution resumes after an Exit.
+  const Cell* ip = nullptr;
+  Slot* fp = nullptr;
+  uint8_t* mem = nullptr;     // loop backend only: the cached memory base and size
+  uint64_t memsize = 0;
+  InstanceData* inst = nullptr;  // instance whose code is running
+
+  // Heap call stack and value stack; both grow on Exit::StackLimit up to the Config limits.
+  Frame* frames = nullptr;
+  Frame* frame_top = nullptr;  // one past the innermost frame
+  Frame* frame_end = nullptr;
+  Slot* stack = nullptr;
+  Slot* stack_end = nullptr;
+
+  // Exit details.
+  TrapKind trap_kind = TrapKind::Unreachable;
+  std::string trap_message;
+  FuncInst* host_callee = nullptr;
+  Slot* host_args = nullptr;
+  const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
+
+  const Config* config = nullptr;
+  StoreData* store = nullptr;
+
+  Thread(const Config& cfg, StoreData* s);
+  ~Thread();
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
+
+  // Grow frames/stack to fit `need_slots` from `base` and one more frame; false at the limits.
+  bool grow(Slot* base, uint64_t need_slots);
+  // First free slot above the current innermost frame (where a host re-entry puts its args).
+  Slot* stack_top() const;
+};
+
+// ---- the one dispatch step ----
+[[gnu::always_inline]] CW_HANDLER_CC inline Exit next(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize,
+                                                     Thread* t) {
+#if COROWASM_DISPATCH_TAIL
+  [[clang::musttail]] return ip->handler(ip, fp, mem, memsize, t);
+#else
+  t->ip = ip; t->fp = fp; t->mem = mem; t->memsize = memsize;
+  return Exit::Continue;
+#endif
+}
+
+// Terminal handlers (traps, exits) need not touch every piece of hot state.
+#define CW_HANDLER(name)                                                                     \
+  CW_HANDLER_CC Exit name(const Cell* ip, Slot* fp, [[maybe_unused]] uint8_t* mem, [[maybe_unused]] uint64_t memsize, \
+                          Thread* t)
+#define CW_NEXT(len) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t)
+
+// Run from t->ip/t->fp until an Exit other than Continue.
+Exit run(Thread* t);
+
+// Code that makes a handler chain return Exit::Done: the return address of an entry frame.
+extern const Cell kReturnToHost[1];
+
+}  // namespace corowasm::detail

@@ -1,0 +1,643 @@
+// Threaded handlers. Every handler has the signature spelled by CW_HANDLER and ends in
+// CW_NEXT (a guaranteed tail call into the next handler, or a return to the loop backend).
+// Families of numeric handlers are templates over the operator structs of numeric.h, and the
+// tables at the bottom map each opcode of opcodes.def to its instantiations.
+#include "handlers.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "numeric.h"
+#include "runtime.h"
+
+namespace corowasm::detail {
+
+#define CW_TRAP(kind) return exit_trap(t, ip, fp, (kind))
+
+template <class T>
+[[gnu::always_inline]] inline T from_bits(uint64_t b) {
+  Slot s = b;
+  return get<T>(&s, 0);
+}
+
+[[gnu::always_inline]] inline void load_memory(InstanceData* inst, uint8_t*& mem, uint64_t& memsize) {
+  mem = inst->mem0->base;
+  memsize = inst->mem0->size;
+}
+
+// ---- numeric families ----
+
+template <class OpT>
+CW_HANDLER(h_unary) {
+  auto a = imm<ImmSD>(ip);
+  using A = typename OpT::A;
+  using R = typename OpT::R;
+  if constexpr (OpT::traps) {
+    R r;
+    TrapKind why;
+    if (!OpT::apply(get<A>(fp, a.s), r, why)) [[unlikely]]
+      CW_TRAP(why);
+    put<R>(fp, a.d, r);
+  } else {
+    put<R>(fp, a.d, OpT::apply(get<A>(fp, a.s)));
+  }
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+template <class OpT, class A, class B>
+[[gnu::always_inline]] inline bool binary_apply(A x, B y, typename OpT::R& r, TrapKind& why) {
+  if constexpr (OpT::traps) {
+    return OpT::apply(x, y, r, why);
+  } else {
+    (void)why;
+    r = OpT::apply(x, y);
+    return true;
+  }
+}
+
+template <class OpT>
+CW_HANDLER(h_binary_ss) {
+  auto a = imm<ImmSSD>(ip);
+  typename OpT::R r;
+  TrapKind why;
+  if (!binary_apply<OpT>(get<typename OpT::A>(fp, a.a), get<typename OpT::B>(fp, a.b), r, why)) [[unlikely]]
+    CW_TRAP(why);
+  put<typename OpT::R>(fp, a.d, r);
+  CW_NEXT(cells_of<ImmSSD>);
+}
+
+template <class OpT>
+CW_HANDLER(h_binary_si) {
+  auto a = imm<ImmSID>(ip);
+  typename OpT::R r;
+  TrapKind why;
+  if (!binary_apply<OpT>(get<typename OpT::A>(fp, a.a), from_bits<typename OpT::B>(a.b), r, why)) [[unlikely]]
+    CW_TRAP(why);
+  put<typename OpT::R>(fp, a.d, r);
+  CW_NEXT(cells_of<ImmSID>);
+}
+
+template <class OpT>
+CW_HANDLER(h_binary_is) {
+  auto a = imm<ImmISD>(ip);
+  typename OpT::R r;
+  TrapKind why;
+  if (!binary_apply<OpT>(from_bits<typename OpT::A>(a.a), get<typename OpT::B>(fp, a.b), r, why)) [[unlikely]]
+    CW_TRAP(why);
+  put<typename OpT::R>(fp, a.d, r);
+  CW_NEXT(cells_of<ImmISD>);
+}
+
+template <class OpT>
+CW_HANDLER(h_branch_ss) {
+  auto a = imm<ImmBrSS>(ip);
+  if (OpT::apply(get<typename OpT::A>(fp, a.a), get<typename OpT::B>(fp, a.b))) CW_NEXT(a.rel);
+  CW_NEXT(cells_of<ImmBrSS>);
+}
+
+template <class OpT>
+CW_HANDLER(h_branch_si) {
+  auto a = imm<ImmBrSI>(ip);
+  if (OpT::apply(get<typename OpT::A>(fp, a.a), from_bits<typename OpT::B>(a.b))) CW_NEXT(a.rel);
+  CW_NEXT(cells_of<ImmBrSI>);
+}
+
+// ---- memory ----
+
+template <class V, class M>
+CW_HANDLER(h_load) {
+  auto a = imm<ImmMem>(ip);
+  // Explicit bounds check: the effective address is 33 bits wide, so the sum cannot wrap.
+  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  if (ea + sizeof(M) > memsize) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<V>(fp, a.v, V(v));
+  CW_NEXT(cells_of<ImmMem>);
+}
+
+template <class V, class M>
+CW_HANDLER(h_store) {
+  auto a = imm<ImmMem>(ip);
+  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  if (ea + sizeof(M) > memsize) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(get<V>(fp, a.v));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMem>);
+}
+
+template <class V, class M>
+CW_HANDLER(h_store_i) {
+  auto a = imm<ImmMemI>(ip);
+  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  if (ea + sizeof(M) > memsize) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(from_bits<V>(a.k));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMemI>);
+}
+
+CW_HANDLER(h_memory_size) {
+  auto a = imm<ImmSD>(ip);
+  put<uint32_t>(fp, a.d, uint32_t(memsize >> 16));
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_memory_grow) {
+  auto a = imm<ImmSD>(ip);
+  int64_t old = t->inst->mem0->grow(get<uint32_t>(fp, a.s));
+  load_memory(t->inst, mem, memsize);  // the base may move
+  put<uint32_t>(fp, a.d, uint32_t(old));
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_memory_init) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  const ModuleData& m = *t->inst->module;
+  const DataSegment& seg = m.datas[a.x];
+  uint64_t seg_size = t->inst->data_dropped[a.x] ? 0 : seg.size;
+  if (src + n > seg_size || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memcpy(mem + dst, m.bytes.data() + seg.bytes_offset + src, n);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_data_drop) {
+  auto a = imm<ImmIdxS>(ip);
+  t->inst->data_dropped[a.idx] = true;
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_memory_copy) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  if (src + n > memsize || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memmove(mem + dst, mem + src, n);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_memory_fill) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), n = get<uint32_t>(fp, a.c);
+  uint8_t value = uint8_t(get<uint32_t>(fp, a.b));
+  if (dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memset(mem + dst, value, n);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+// ---- control ----
+
+CW_HANDLER(h_unreachable) { CW_TRAP(TrapKind::Unreachable); }
+
+CW_HANDLER(h_copy) {
+  auto a = imm<ImmSD>(ip);
+  fp[a.d] = fp[a.s];
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_const) {
+  auto a = imm<ImmKD>(ip);
+  fp[a.d] = a.k;
+  CW_NEXT(cells_of<ImmKD>);
+}
+
+CW_HANDLER(h_br) { CW_NEXT(imm<ImmBr>(ip).rel); }
+
+CW_HANDLER(h_br_nz) {
+  auto a = imm<ImmBrS>(ip);
+  if (get<uint32_t>(fp, a.c) != 0) CW_NEXT(a.rel);
+  CW_NEXT(cells_of<ImmBrS>);
+}
+
+CW_HANDLER(h_br_z) {
+  auto a = imm<ImmBrS>(ip);
+  if (get<uint32_t>(fp, a.c) == 0) CW_NEXT(a.rel);
+  CW_NEXT(cells_of<ImmBrS>);
+}
+
+CW_HANDLER(h_br_table) {
+  auto a = imm<ImmBrTable>(ip);
+  uint32_t i = std::min(get<uint32_t>(fp, a.index), a.count);
+  int32_t rel;
+  std::memcpy(&rel, reinterpret_cast<const char*>(ip + 2) + 4 * size_t(i), 4);
+  CW_NEXT(rel);
+}
+
+CW_HANDLER(h_select) {
+  auto a = imm<ImmSelect>(ip);
+  fp[a.d] = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];
+  CW_NEXT(cells_of<ImmSelect>);
+}
+
+// ---- calls: push a heap frame and continue in the callee; never recurse natively ----
+
+// Reserve the callee's frame; false when the call stack or value stack must grow first.
+[[gnu::always_inline]] inline bool fits(Thread* t, Slot* nfp, const FuncCode* f) {
+  return nfp + f->frame_slots <= t->stack_end && t->frame_top != t->frame_end;
+}
+
+[[gnu::always_inline]] inline void push_frame(Thread* t, const FuncCode* f, const Cell* ret, Slot* fp, Slot* nfp) {
+  *t->frame_top++ = Frame{f, ret, fp, t->inst, nullptr};
+  std::memset(nfp + f->num_params, 0, size_t(f->num_locals - f->num_params) * sizeof(Slot));
+}
+
+Exit exit_stack_limit(Thread* t, const Cell* ip, Slot* fp, const FuncCode* callee) {
+  t->ip = ip;  // the call re-executes once the driver has grown the stacks
+  t->fp = fp;
+  t->pending_callee = callee;
+  return Exit::StackLimit;
+}
+
+Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* args) {
+  t->ip = resume;
+  t->fp = fp;
+  t->host_callee = f;
+  t->host_args = args;
+  return Exit::HostCall;
+}
+
+CW_HANDLER(h_call) {
+  auto a = imm<ImmCall>(ip);
+  Slot* nfp = fp + a.args;
+  if (!fits(t, nfp, a.func)) [[unlikely]]
+    return exit_stack_limit(t, ip, fp, a.func);
+  push_frame(t, a.func, ip + cells_of<ImmCall>, fp, nfp);
+  [[clang::musttail]] return next(a.func->code.data(), nfp, mem, memsize, t);
+}
+
+// Call a function instance (an import or a table entry): Wasm code of this or another
+// instance continues in the handler chain; a host function leaves it through Exit::HostCall.
+#define CW_CALL_FUNC_INST(f, args_slot, len)                                              \
+  do {                                                                                    \
+    Slot* nfp = fp + (args_slot);                                                         \
+    if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), nfp);                   \
+    if (!fits(t, nfp, (f)->code)) [[unlikely]]                                            \
+      return exit_stack_limit(t, ip, fp, (f)->code);                                      \
+    push_frame(t, (f)->code, ip + (len), fp, nfp);                                        \
+    if ((f)->inst != t->inst) {                                                           \
+      t->inst = (f)->inst;                                                                \
+      load_memory(t->inst, mem, memsize);                                                 \
+    }                                                                                     \
+    [[clang::musttail]] return next((f)->code->code.data(), nfp, mem, memsize, t);        \
+  } while (0)
+
+CW_HANDLER(h_call_import) {
+  auto a = imm<ImmCallImport>(ip);
+  FuncInst* f = t->inst->funcs[a.func];
+  CW_CALL_FUNC_INST(f, a.args, cells_of<ImmCallImport>);
+}
+
+[[gnu::always_inline]] inline FuncInst* table_entry(Thread* t, const ImmCallIndirect& a, Slot* fp, TrapKind& why) {
+  TableInst* table = t->inst->tables[a.table];
+  uint32_t i = get<uint32_t>(fp, a.index);
+  if (i >= table->refs.size()) [[unlikely]] {
+    why = TrapKind::UndefinedElement;
+    return nullptr;
+  }
+  auto* f = reinterpret_cast<FuncInst*>(table->refs[i]);
+  if (!f) [[unlikely]] {
+    why = TrapKind::UninitializedElement;
+    return nullptr;
+  }
+  if (f->type_id != a.type_id) [[unlikely]] {
+    why = TrapKind::IndirectCallMismatch;
+    return nullptr;
+  }
+  return f;
+}
+
+CW_HANDLER(h_call_indirect) {
+  auto a = imm<ImmCallIndirect>(ip);
+  TrapKind why;
+  FuncInst* f = table_entry(t, a, fp, why);
+  if (!f) [[unlikely]]
+    CW_TRAP(why);
+  CW_CALL_FUNC_INST(f, a.args, cells_of<ImmCallIndirect>);
+}
+
+// Tail calls reuse the current frame: arguments move down to fp[0..] and the frame record
+// now names the callee, so endless tail recursion runs in constant space.
+[[gnu::always_inline]] inline void reuse_frame(Thread* t, const FuncCode* f, Slot* fp, uint32_t args) {
+  std::memmove(fp, fp + args, size_t(f->num_params) * sizeof(Slot));
+  std::memset(fp + f->num_params, 0, size_t(f->num_locals - f->num_params) * sizeof(Slot));
+  t->frame_top[-1].func = f;
+}
+
+CW_HANDLER(h_return_call) {
+  auto a = imm<ImmCall>(ip);
+  if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
+    return exit_stack_limit(t, ip, fp, a.func);
+  reuse_frame(t, a.func, fp, a.args);
+  [[clang::musttail]] return next(a.func->code.data(), fp, mem, memsize, t);
+}
+
+// A host callee cannot reuse a Wasm frame: it is called normally, and the compiler placed the
+// frame's return sequence right after this instruction.
+#define CW_TAIL_CALL_FUNC_INST(f, args_slot, len)                                        \
+  do {                                                                                   \
+    if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), fp + (args_slot));     \
+    if (fp + (f)->code->frame_slots > t->stack_end) [[unlikely]]                         \
+      return exit_stack_limit(t, ip, fp, (f)->code);                                     \
+    reuse_frame(t, (f)->code, fp, (args_slot));                                          \
+    if ((f)->inst != t->inst) {                                                          \
+      t->inst = (f)->inst;                                                               \
+      load_memory(t->inst, mem, memsize);                                                \
+    }                                                                                    \
+    [[clang::musttail]] return next((f)->code->code.data(), fp, mem, memsize, t);        \
+  } while (0)
+
+CW_HANDLER(h_return_call_import) {
+  auto a = imm<ImmCallImport>(ip);
+  FuncInst* f = t->inst->funcs[a.func];
+  CW_TAIL_CALL_FUNC_INST(f, a.args, cells_of<ImmCallImport>);
+}
+
+CW_HANDLER(h_return_call_indirect) {
+  auto a = imm<ImmCallIndirect>(ip);
+  TrapKind why;
+  FuncInst* f = table_entry(t, a, fp, why);
+  if (!f) [[unlikely]]
+    CW_TRAP(why);
+  CW_TAIL_CALL_FUNC_INST(f, a.args, cells_of<ImmCallIndirect>);
+}
+
+[[gnu::always_inline]] inline void pop_frame(Thread* t, const Cell*& ip, Slot*& fp, uint8_t*& mem, uint64_t& memsize) {
+  Frame& fr = *--t->frame_top;
+  ip = fr.ret_ip;
+  fp = fr.ret_fp;
+  // Same instance: mem/memsize already flowed through the callee (including any growth).
+  if (fr.ret_inst != t->inst) {
+    t->inst = fr.ret_inst;
+    if (t->inst) load_memory(t->inst, mem, memsize);
+  }
+}
+
+CW_HANDLER(h_return) {
+  pop_frame(t, ip, fp, mem, memsize);
+  [[clang::musttail]] return next(ip, fp, mem, memsize, t);
+}
+
+CW_HANDLER(h_return1) {
+  fp[0] = fp[imm<ImmSD>(ip).s];
+  pop_frame(t, ip, fp, mem, memsize);
+  [[clang::musttail]] return next(ip, fp, mem, memsize, t);
+}
+
+CW_HANDLER(h_return_to_host) {
+  t->ip = ip;
+  t->fp = fp;
+  return Exit::Done;
+}
+
+constinit const Cell kReturnToHost[1] = {Cell{.handler = &h_return_to_host}};
+
+// ---- variables and references ----
+
+CW_HANDLER(h_global_get) {
+  auto a = imm<ImmIdxS>(ip);
+  fp[a.s] = t->inst->globals[a.idx]->value;
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_global_set) {
+  auto a = imm<ImmIdxS>(ip);
+  t->inst->globals[a.idx]->value = fp[a.s];
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_ref_is_null) {
+  auto a = imm<ImmSD>(ip);
+  put<uint32_t>(fp, a.d, fp[a.s] == 0);
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_ref_func) {
+  auto a = imm<ImmIdxS>(ip);
+  fp[a.s] = reinterpret_cast<uint64_t>(t->inst->funcs[a.idx]);
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+// ---- tables ----
+
+CW_HANDLER(h_table_get) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* table = t->inst->tables[a.x];
+  uint32_t i = get<uint32_t>(fp, a.a);
+  if (i >= table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
+  fp[a.c] = table->refs[i];
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_table_set) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* table = t->inst->tables[a.x];
+  uint32_t i = get<uint32_t>(fp, a.a);
+  if (i >= table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
+  table->refs[i] = fp[a.b];
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_table_size) {
+  auto a = imm<ImmIdxS>(ip);
+  put<uint32_t>(fp, a.s, uint32_t(t->inst->tables[a.idx]->refs.size()));
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_table_grow) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* table = t->inst->tables[a.x];
+  int64_t old = table->grow(get<uint32_t>(fp, a.b), fp[a.a], t->config->max_table_elements);
+  put<uint32_t>(fp, a.c, uint32_t(old));
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_table_fill) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* table = t->inst->tables[a.x];
+  uint64_t i = get<uint32_t>(fp, a.a), n = get<uint32_t>(fp, a.c);
+  if (i + n > table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
+  std::fill_n(table->refs.begin() + i, n, fp[a.b]);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_table_copy) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* dst_table = t->inst->tables[a.x];
+  TableInst* src_table = t->inst->tables[a.y];
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  if (src + n > src_table->refs.size() || dst + n > dst_table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
+  if (n) std::memmove(dst_table->refs.data() + dst, src_table->refs.data() + src, n * sizeof(uint64_t));
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_table_init) {
+  auto a = imm<ImmTable2>(ip);
+  TableInst* table = t->inst->tables[a.x];
+  const std::vector<uint64_t>& seg = t->inst->elems[a.y];
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  if (src + n > seg.size() || dst + n > table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
+  std::copy_n(seg.begin() + src, n, table->refs.begin() + dst);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_elem_drop) {
+  auto a = imm<ImmIdxS>(ip);
+  t->inst->elems[a.idx].clear();
+  t->inst->elems[a.idx].shrink_to_fit();
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+// ---- tables from opcodes.def ----
+
+Handler unary_handler(Op op) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_UNARY(Name, prefix, code, text, OpT) \
+  case Op::Name: return &h_unary<OpT>;
+#include "opcodes.def"
+    default: return nullptr;
+  }
+}
+
+Handler binary_handler(Op op, char form) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                     \
+  case Op::Name:                                                          \
+    return form == 's' ? &h_binary_ss<OpT> : form == 'i' ? &h_binary_si<OpT> : &h_binary_is<OpT>;
+#include "opcodes.def"
+    default: return nullptr;
+  }
+}
+
+Handler load_handler(Op op) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_LOAD(Name, code, text, ValueT, MemT) \
+  case Op::Name: return &h_load<ValueT, MemT>;
+#include "opcodes.def"
+    default: return nullptr;
+  }
+}
+
+Handler store_handler(Op op, bool const_value) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_STORE(Name, code, text, ValueT, MemT) \
+  case Op::Name: return const_value ? &h_store_i<ValueT, MemT> : &h_store<ValueT, MemT>;
+#include "opcodes.def"
+    default: return nullptr;
+  }
+}
+
+namespace flags {
+constexpr bool Plain = false, Commute = false, Compare = true;
+}
+
+Handler branch_compare_handler(Op op, bool const_rhs) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) \
+  case Op::Name:                                      \
+    if constexpr (flags::Flags) return const_rhs ? &h_branch_si<OpT> : &h_branch_ss<OpT>; \
+    return nullptr;
+#include "opcodes.def"
+    default: return nullptr;
+  }
+}
+
+std::optional<Op> decode_op(uint8_t prefix, uint32_t code) {
+  switch (prefix) {
+    case 0:
+      switch (code) {
+#define CW_SPECIAL(Name, prefix, code, text) case (prefix == 0 ? code : 0x100 + code): return Op::Name;
+#define CW_UNARY(Name, prefix, code, text, OpT) case (prefix == 0 ? code : 0x100 + code): return Op::Name;
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) case (prefix == 0 ? code : 0x100 + code): return Op::Name;
+#define CW_LOAD(Name, code, text, ValueT, MemT) case code: return Op::Name;
+#define CW_STORE(Name, code, text, ValueT, MemT) case code: return Op::Name;
+#include "opcodes.def"
+        default: return std::nullopt;
+      }
+    case 0xFC:
+      switch (code) {
+#define CW_SPECIAL(Name, prefix, code, text) case (prefix == 0xFC ? code : 0x100 + code): return Op::Name;
+#define CW_UNARY(Name, prefix, code, text, OpT) case (prefix == 0xFC ? code : 0x100 + code): return Op::Name;
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) case (prefix == 0xFC ? code : 0x100 + code): return Op::Name;
+#include "opcodes.def"
+        default: return std::nullopt;
+      }
+    default: return std::nullopt;
+  }
+}
+
+const char* op_name(Op op) {
+  static const char* const names[] = {
+#define CW_SPECIAL(Name, prefix, code, text) text,
+#define CW_UNARY(Name, prefix, code, text, OpT) text,
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) text,
+#define CW_LOAD(Name, code, text, ValueT, MemT) text,
+#define CW_STORE(Name, code, text, ValueT, MemT) text,
+#include "opcodes.def"
+  };
+  return op < Op::Count_ ? names[size_t(op)] : "?";
+}
+
+const char* handler_name(Handler h) {
+  static const std::unordered_map<Handler, std::string> names = [] {
+    std::unordered_map<Handler, std::string> n;
+    for (size_t i = 0; i < size_t(Op::Count_); ++i) {
+      Op op = Op(i);
+      std::string base = op_name(op);
+      if (Handler u = unary_handler(op)) n[u] = base;
+      if (binary_handler(op, 's')) {
+        n[binary_handler(op, 's')] = base + "_ss";
+        n[binary_handler(op, 'i')] = base + "_si";
+        n[binary_handler(op, 'l')] = base + "_is";
+      }
+      if (Handler b = branch_compare_handler(op, false)) n[b] = "br_if." + base + "_ss";
+      if (Handler b = branch_compare_handler(op, true)) n[b] = "br_if." + base + "_si";
+      if (Handler l = load_handler(op)) n[l] = base;
+      if (Handler s = store_handler(op, false)) {
+        n[s] = base;
+        n[store_handler(op, true)] = base + "_i";
+      }
+    }
+#define CW_NAME(h) n[&h] = std::string(#h).substr(2);
+    CW_NAME(h_unreachable) CW_NAME(h_copy) CW_NAME(h_const) CW_NAME(h_br) CW_NAME(h_br_nz) CW_NAME(h_br_z)
+    CW_NAME(h_br_table) CW_NAME(h_return) CW_NAME(h_return1) CW_NAME(h_call) CW_NAME(h_call_import)
+    CW_NAME(h_call_indirect) CW_NAME(h_return_call) CW_NAME(h_return_call_import)
+    CW_NAME(h_return_call_indirect) CW_NAME(h_select) CW_NAME(h_global_get) CW_NAME(h_global_set)
+    CW_NAME(h_memory_size) CW_NAME(h_memory_grow) CW_NAME(h_memory_init) CW_NAME(h_data_drop)
+    CW_NAME(h_memory_copy) CW_NAME(h_memory_fill) CW_NAME(h_ref_is_null) CW_NAME(h_ref_func)
+    CW_NAME(h_table_get) CW_NAME(h_table_set) CW_NAME(h_table_size) CW_NAME(h_table_grow)
+    CW_NAME(h_table_fill) CW_NAME(h_table_copy) CW_NAME(h_table_init) CW_NAME(h_elem_drop)
+    CW_NAME(h_return_to_host)
+#undef CW_NAME
+    return n;
+  }();
+  auto it = names.find(h);
+  return it == names.end() ? "?" : it->second.c_str();
+}
+
+// ---- the driver's entry into the chain ----
+
+Exit run(Thread* t) {
+  uint8_t* mem = nullptr;
+  uint64_t memsize = 0;
+  if (t->inst) load_memory(t->inst, mem, memsize);
+#if COROWASM_DISPATCH_TAIL
+  return t->ip->handler(t->ip, t->fp, mem, memsize, t);
+#else
+  Exit e;
+  t->mem = mem;
+  t->memsize = memsize;
+  do {
+    e = t->ip->handler(t->ip, t->fp, t->mem, t->memsize, t);
+  } while (e == Exit::Continue);
+  return e;
+#endif
+}
+
+}  // namespace corowasm::detail

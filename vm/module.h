@@ -1,0 +1,117 @@
+// The validated, immutable module: what decoding and compiling produce and every instance
+// shares. Nothing here changes after Engine::compile returns, so one ModuleData serves any
+// number of instances on any number of threads.
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "exec.h"
+
+namespace corowasm::detail {
+
+// A constant expression (global initialisers, segment offsets, element items), pre-decoded.
+struct ConstOp {
+  enum Kind : uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet, I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul };
+  Kind kind;
+  uint64_t value;  // constant bits, function index or global index
+};
+using ConstExpr = std::vector<ConstOp>;
+
+// Code compiled for one defined function.
+struct FuncCode {
+  uint32_t func_index = 0;
+  uint32_t type_index = 0;
+  uint32_t type_id = 0;       // engine-wide canonical id of the signature
+  uint32_t num_params = 0;
+  uint32_t num_results = 0;
+  uint32_t num_locals = 0;    // params + declared locals, in slots
+  uint32_t frame_slots = 0;   // locals + deepest operand stack
+  size_t body_offset = 0;     // where the body starts in the module bytes (for messages)
+  std::vector<Cell> code;
+};
+
+struct ImportEntry {
+  std::string module, name;
+  ImportDesc::Kind kind;
+  uint32_t type_index = 0;  // Func
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+
+struct GlobalDef {
+  GlobalType type;
+  ConstExpr init;
+};
+
+struct ExportEntry {
+  std::string name;
+  ImportDesc::Kind kind;
+  uint32_t index;
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t table = 0;
+  ConstExpr offset;
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> items;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t memory = 0;
+  ConstExpr offset;
+  size_t bytes_offset = 0;  // into ModuleData::bytes
+  size_t size = 0;
+};
+
+struct ModuleData {
+  std::shared_ptr<const Config> config;
+  std::vector<uint8_t> bytes;  // the binary, kept for data segments and messages
+
+  std::vector<FuncType> types;
+  std::vector<uint32_t> type_ids;  // canonical id of each type
+  std::vector<ImportEntry> imports;
+
+  // Index spaces: imports first, then definitions.
+  std::vector<uint32_t> func_types;  // type index of every function
+  uint32_t num_imported_funcs = 0;
+  std::vector<TableType> tables;
+  uint32_t num_imported_tables = 0;
+  std::vector<MemoryType> memories;
+  uint32_t num_imported_memories = 0;
+  std::vector<GlobalType> globals;
+  uint32_t num_imported_globals = 0;
+  std::vector<GlobalDef> global_defs;  // defined globals only
+
+  std::vector<ExportEntry> exports;
+  int64_t start = -1;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  bool has_data_count = false;
+  uint32_t data_count = 0;
+  std::unordered_set<uint32_t> declared_refs;  // functions ref.func may name
+
+  std::vector<std::unique_ptr<FuncCode>> codes;  // defined functions, in index order
+  std::vector<std::string> func_names;           // from the name section; may be empty
+
+  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  const ExportEntry* find_export(std::string_view name) const {
+    for (auto& e : exports) if (e.name == name) return &e;
+    return nullptr;
+  }
+};
+
+// Engine-wide canonical id for a function signature (structural equality), used by
+// call_indirect across modules.
+uint32_t canonical_type_id(const FuncType& t);
+
+}  // namespace corowasm::detail

@@ -1,0 +1,428 @@
+#include "runtime.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "handlers.h"
+
+namespace corowasm::detail {
+
+// ---- type ids ----
+
+uint32_t canonical_type_id(const FuncType& t) {
+  static std::mutex mu;
+  static std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids;
+  std::lock_guard lock(mu);
+  auto [it, inserted] = ids.try_emplace({t.params, t.results}, uint32_t(ids.size() + 1));
+  return it->second;
+}
+
+// ---- memories: anonymous mappings, grown with mremap (the base may move) ----
+
+MemoryInst::MemoryInst(const MemoryType& t, uint64_t cap_pages) {
+  has_max = t.limits.max.has_value();
+  max_pages = std::min<uint64_t>(has_max ? *t.limits.max : 65536, cap_pages);
+  if (t.limits.min > max_pages) throw Trap(TrapKind::Host, "memory size exceeds the configured limit");
+  if (grow(t.limits.min) < 0) throw Trap(TrapKind::Host, "cannot allocate linear memory");
+}
+
+MemoryInst::~MemoryInst() {
+  if (base) munmap(base, size);
+}
+
+int64_t MemoryInst::grow(uint64_t delta) {
+  uint64_t old = pages();
+  if (delta > max_pages || old + delta > max_pages) return -1;
+  if (delta == 0) return int64_t(old);
+  uint64_t new_size = (old + delta) << 16;
+  void* p;
+  if (!base) p = mmap(nullptr, new_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  else p = mremap(base, size, new_size, MREMAP_MAYMOVE);
+  if (p == MAP_FAILED) return -1;
+  base = static_cast<uint8_t*>(p);
+  size = new_size;
+  return int64_t(old);
+}
+
+int64_t TableInst::grow(uint64_t delta, uint64_t init, uint64_t cap) {
+  uint64_t old = refs.size();
+  uint64_t limit = std::min(max, cap);
+  if (delta > limit || old + delta > limit) return -1;
+  refs.resize(old + delta, init);
+  return int64_t(old);
+}
+
+// ---- threads: the heap call stack ----
+
+Thread::Thread(const Config& cfg, StoreData* s) : config(&cfg), store(s) {
+  size_t nframes = std::min<size_t>(64, cfg.max_call_depth);
+  frames = static_cast<Frame*>(std::malloc(nframes * sizeof(Frame)));
+  frame_top = frames;
+  frame_end = frames + nframes;
+  size_t nslots = std::min<size_t>(512, cfg.max_stack_bytes / sizeof(Slot));
+  stack = static_cast<Slot*>(std::calloc(nslots, sizeof(Slot)));
+  stack_end = stack + nslots;
+  if (!frames || !stack) throw std::bad_alloc();
+}
+
+Thread::~Thread() {
+  std::free(frames);
+  std::free(stack);
+}
+
+Slot* Thread::stack_top() const {
+  if (frame_top == frames) return stack;
+  return fp + frame_top[-1].func->frame_slots;
+}
+
+bool Thread::grow(Slot* base, uint64_t need_slots) {
+  if (frame_top == frame_end) {
+    size_t n = size_t(frame_end - frames);
+    size_t cap = std::min<size_t>(n * 2, config->max_call_depth);
+    if (cap <= n) return false;
+    size_t top = size_t(frame_top - frames);
+    auto* nf = static_cast<Frame*>(std::realloc(frames, cap * sizeof(Frame)));
+    if (!nf) return false;
+    frames = nf;
+    frame_top = nf + top;
+    frame_end = nf + cap;
+  }
+  uint64_t used = uint64_t(base - stack);
+  if (used + need_slots > uint64_t(stack_end - stack)) {
+    uint64_t limit = config->max_stack_bytes / sizeof(Slot);
+    uint64_t want = std::max<uint64_t>(uint64_t(stack_end - stack) * 2, used + need_slots);
+    want = std::min(want, limit);
+    if (used + need_slots > want) return false;
+    auto* ns = static_cast<Slot*>(std::realloc(stack, want * sizeof(Slot)));
+    if (!ns) return false;
+    // Rebase every pointer into the value stack: they live only in frames and exit state,
+    // because the stack grows only while no handler runs.
+    auto rebase = [&](Slot*& p) {
+      if (p) p = ns + (p - stack);
+    };
+    for (Frame* f = frames; f != frame_top; ++f) rebase(f->ret_fp);
+    rebase(fp);
+    rebase(host_args);
+    stack = ns;
+    stack_end = ns + want;
+  }
+  return true;
+}
+
+Thread& StoreData::sync_thread() {
+  if (!thread) thread = std::make_unique<Thread>(*config, this);
+  return *thread;
+}
+
+// ---- traps ----
+
+Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind) {
+  t->ip = ip;
+  t->fp = fp;
+  t->trap_kind = kind;
+  t->trap_message = trap_message(kind);
+  return Exit::Trap;
+}
+
+[[noreturn]] void throw_trap(Thread& t) { throw Trap(t.trap_kind, t.trap_message); }
+
+Value to_value(ValType t, uint64_t bits) {
+  if (t == ValType::I32 || t == ValType::F32) bits &= 0xFFFFFFFFu;
+  return Value{t, bits};
+}
+
+// ---- the driver: run a call to completion, servicing exits ----
+
+namespace {
+
+// Thread state that a nested call (a host function re-entering Wasm) must give back.
+// The frame pointer is kept as an offset: the nested call may move the value stack.
+struct SavedState {
+  const Cell* ip;
+  ptrdiff_t fp_off;  // -1: no frame was active
+  InstanceData* inst;
+  size_t depth;
+};
+
+void call_host(Thread& t, FuncInst* f, Slot* args_slots, InstanceData* caller_inst) {
+  const FuncType& ft = *f->type;
+  std::vector<Value> args(ft.params.size()), results(ft.results.size());
+  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], args_slots[i]);
+  for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
+  size_t args_off = size_t(args_slots - t.stack);
+  try {
+    Caller caller = make_caller(&t, caller_inst);
+    f->host(caller, args, results);
+  } catch (const Trap&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Trap(TrapKind::Host, e.what());
+  } catch (...) {
+    throw Trap(TrapKind::Host, "host function threw a non-standard exception");
+  }
+  // The host may have re-entered Wasm and grown the stack: address the results afresh.
+  Slot* out = t.stack + args_off;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
+    out[i] = results[i].bits;
+  }
+}
+
+}  // namespace
+
+Caller make_caller(Thread* t, InstanceData* inst) { return Caller(t, inst); }
+
+std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
+  const FuncType& ft = *f->type;
+  if (args.size() != ft.params.size()) throw Error("wrong number of arguments: expected " + std::to_string(ft.params.size()));
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].type != ft.params[i]) throw Error("argument " + std::to_string(i) + " has the wrong type");
+
+  if (!f->code) {
+    // A host function called from the host: no Wasm frame needed.
+    std::vector<Value> results(ft.results.size());
+    for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
+    Caller caller = make_caller(&t, nullptr);
+    f->host(caller, args, results);
+    return results;
+  }
+
+  SavedState saved{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames)};
+  auto restore = [&] {
+    t.frame_top = t.frames + saved.depth;
+    t.ip = saved.ip;
+    t.fp = saved.fp_off < 0 ? nullptr : t.stack + saved.fp_off;
+    t.inst = saved.inst;
+  };
+
+  const FuncCode* code = f->code;
+  Slot* base = t.stack_top();
+  if (!t.grow(base, code->frame_slots)) {
+    throw Trap(TrapKind::CallStackExhausted);
+  }
+  base = t.stack_top();  // grow may have moved the stack
+  size_t base_off = size_t(base - t.stack);
+  for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
+  std::memset(base + code->num_params, 0, size_t(code->num_locals - code->num_params) * sizeof(Slot));
+  *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst, nullptr};
+  t.ip = code->code.data();
+  t.fp = base;
+  t.inst = f->inst;
+
+  for (;;) {
+    Exit e = run(&t);
+    switch (e) {
+      case Exit::Done: {
+        std::vector<Value> results(ft.results.size());
+        Slot* out = t.stack + base_off;
+        for (size_t i = 0; i < results.size(); ++i) results[i] = to_value(ft.results[i], out[i]);
+        restore();
+        return results;
+      }
+      case Exit::Trap: {
+        Trap trap(t.trap_kind, t.trap_message);
+        restore();
+        throw trap;
+      }
+      case Exit::HostCall: {
+        const Cell* resume = t.ip;
+        size_t fp_off = size_t(t.fp - t.stack);
+        InstanceData* inst = t.inst;
+        try {
+          call_host(t, t.host_callee, t.host_args, inst);
+        } catch (...) {
+          restore();
+          throw;
+        }
+        t.ip = resume;
+        t.fp = t.stack + fp_off;
+        t.inst = inst;
+        t.host_args = nullptr;
+        break;
+      }
+      case Exit::StackLimit: {
+        uint64_t need = uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
+        if (!t.grow(t.fp, need)) {
+          restore();
+          throw Trap(TrapKind::CallStackExhausted);
+        }
+        break;
+      }
+      case Exit::Continue: break;
+    }
+  }
+}
+
+// ---- instantiation ----
+
+namespace {
+
+uint64_t eval_const(const ConstExpr& e, InstanceData& inst) {
+  std::vector<uint64_t> st;
+  for (const ConstOp& op : e) {
+    switch (op.kind) {
+      case ConstOp::I32: case ConstOp::I64: case ConstOp::F32: case ConstOp::F64: st.push_back(op.value); break;
+      case ConstOp::RefNull: st.push_back(0); break;
+      case ConstOp::RefFunc: st.push_back(reinterpret_cast<uint64_t>(inst.funcs[op.value])); break;
+      case ConstOp::GlobalGet: st.push_back(inst.globals[op.value]->value); break;
+      default: {
+        uint64_t b = st.back(); st.pop_back();
+        uint64_t a = st.back(); st.pop_back();
+        switch (op.kind) {
+          case ConstOp::I32Add: st.push_back(uint32_t(a + b)); break;
+          case ConstOp::I32Sub: st.push_back(uint32_t(a - b)); break;
+          case ConstOp::I32Mul: st.push_back(uint32_t(uint32_t(a) * uint32_t(b))); break;
+          case ConstOp::I64Add: st.push_back(a + b); break;
+          case ConstOp::I64Sub: st.push_back(a - b); break;
+          case ConstOp::I64Mul: st.push_back(a * b); break;
+          default: break;
+        }
+      }
+    }
+  }
+  return st.back();
+}
+
+const char* kind_name(ImportDesc::Kind k) {
+  switch (k) {
+    case ImportDesc::Func: return "function";
+    case ImportDesc::Table: return "table";
+    case ImportDesc::Memory: return "memory";
+    case ImportDesc::Global: return "global";
+  }
+  return "?";
+}
+
+bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& want) {
+  if (actual_min < want.min) return false;
+  if (want.max) {
+    if (!actual_max || *actual_max > *want.max) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleData>& mp, const Imports& imports) {
+  const ModuleData& m = *mp;
+  // Resolve every import before creating anything.
+  std::vector<const Extern*> resolved;
+  for (const ImportEntry& imp : m.imports) {
+    const Extern* e = imports.find(imp.module, imp.name);
+    std::string what = "\"" + imp.module + "\" \"" + imp.name + "\"";
+    if (!e) throw LinkError("unknown import " + what);
+    bool ok = false;
+    switch (imp.kind) {
+      case ImportDesc::Func:
+        if (auto* f = std::get_if<Func>(e)) ok = *f && f->type() == m.types[imp.type_index];
+        break;
+      case ImportDesc::Table:
+        if (auto* t = std::get_if<Table>(e)) {
+          TableInst* ti = t->raw();
+          ok = ti && ti->elem == imp.table.elem &&
+               limits_match(ti->refs.size(), ti->has_max ? std::optional(ti->max) : std::nullopt, imp.table.limits);
+        }
+        break;
+      case ImportDesc::Memory:
+        if (auto* mm = std::get_if<Memory>(e)) {
+          MemoryInst* mi = mm->raw();
+          ok = mi && limits_match(mi->pages(), mi->has_max ? std::optional(mi->max_pages) : std::nullopt,
+                                  imp.memory.limits);
+        }
+        break;
+      case ImportDesc::Global:
+        if (auto* g = std::get_if<Global>(e)) {
+          GlobalInst* gi = g->raw();
+          ok = gi && gi->type.type == imp.global.type && gi->type.mut == imp.global.mut;
+        }
+        break;
+    }
+    if (!ok) throw LinkError(std::string("incompatible import type for ") + kind_name(imp.kind) + " " + what);
+    resolved.push_back(e);
+  }
+
+  store.instances.push_back(std::make_unique<InstanceData>());
+  InstanceData& inst = *store.instances.back();
+  inst.module = mp;
+  inst.mem0 = &store.empty_memory;
+
+  for (size_t i = 0; i < m.imports.size(); ++i) {
+    const Extern& e = *resolved[i];
+    switch (m.imports[i].kind) {
+      case ImportDesc::Func: inst.funcs.push_back(std::get<Func>(e).raw()); break;
+      case ImportDesc::Table: inst.tables.push_back(std::get<Table>(e).raw()); break;
+      case ImportDesc::Memory: inst.memories.push_back(std::get<Memory>(e).raw()); break;
+      case ImportDesc::Global: inst.globals.push_back(std::get<Global>(e).raw()); break;
+    }
+  }
+  for (size_t i = 0; i < m.codes.size(); ++i) {
+    auto f = std::make_unique<FuncInst>();
+    uint32_t index = m.num_imported_funcs + uint32_t(i);
+    f->type = &m.types[m.func_types[index]];
+    f->type_id = m.type_ids[m.func_types[index]];
+    f->inst = &inst;
+    f->code = m.codes[i].get();
+    inst.funcs.push_back(f.get());
+    inst.own_funcs.push_back(std::move(f));
+  }
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    const TableType& tt = m.tables[i];
+    if (tt.limits.min > store.config->max_table_elements) throw Trap(TrapKind::Host, "table size exceeds the configured limit");
+    auto t = std::make_unique<TableInst>();
+    t->elem = tt.elem;
+    t->has_max = tt.limits.max.has_value();
+    t->max = tt.limits.max.value_or(0xFFFFFFFFull);
+    t->refs.assign(tt.limits.min, 0);
+    inst.tables.push_back(t.get());
+    store.tables.push_back(std::move(t));
+  }
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    store.memories.push_back(std::make_unique<MemoryInst>(m.memories[i], store.config->max_memory_pages));
+    inst.memories.push_back(store.memories.back().get());
+  }
+  if (!inst.memories.empty()) inst.mem0 = inst.memories[0];
+  for (const GlobalDef& g : m.global_defs) {
+    auto gi = std::make_unique<GlobalInst>();
+    gi->type = g.type;
+    gi->value = eval_const(g.init, inst);
+    inst.globals.push_back(gi.get());
+    store.globals.push_back(std::move(gi));
+  }
+
+  inst.elems.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    for (const ConstExpr& item : m.elems[i].items) inst.elems[i].push_back(eval_const(item, inst));
+  }
+  inst.data_dropped.assign(m.datas.size(), false);
+
+  // Active segments in order; a failing one traps but earlier writes stay (spec 2.0).
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == SegmentMode::Passive) continue;
+    if (seg.mode == SegmentMode::Active) {
+      uint64_t offset = uint32_t(eval_const(seg.offset, inst));
+      TableInst* table = inst.tables[seg.table];
+      std::vector<uint64_t>& items = inst.elems[i];
+      if (offset + items.size() > table->refs.size()) throw Trap(TrapKind::TableOutOfBounds);
+      std::copy(items.begin(), items.end(), table->refs.begin() + offset);
+    }
+    inst.elems[i].clear();  // active and declarative segments are dropped once used
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    uint64_t offset = uint32_t(eval_const(seg.offset, inst));
+    MemoryInst* mem = inst.memories[seg.memory];
+    if (offset + seg.size > mem->size) throw Trap(TrapKind::MemoryOutOfBounds);
+    if (seg.size) std::memcpy(mem->base + offset, m.bytes.data() + seg.bytes_offset, seg.size);
+    inst.data_dropped[i] = true;
+  }
+
+  if (m.start >= 0) invoke(store.sync_thread(), inst.funcs[size_t(m.start)], {});
+  return &inst;
+}
+
+}  // namespace corowasm::detail

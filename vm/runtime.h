@@ -1,0 +1,95 @@
+// Runtime objects: what instantiation creates and handlers touch. They belong to a StoreData
+// and die with it; handles in the public API keep the StoreData alive.
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "exec.h"
+#include "module.h"
+
+namespace corowasm::detail {
+
+struct MemoryInst {
+  uint8_t* base = nullptr;
+  uint64_t size = 0;  // bytes
+  uint64_t max_pages = 0;
+  bool has_max = false;
+  uint64_t reserved = 0;  // bytes mapped (committed lazily by the kernel)
+
+  MemoryInst() = default;
+  MemoryInst(const MemoryType& t, uint64_t cap_pages);
+  ~MemoryInst();
+  MemoryInst(const MemoryInst&) = delete;
+  MemoryInst& operator=(const MemoryInst&) = delete;
+  uint64_t pages() const { return size >> 16; }
+  // Old size in pages, or -1.
+  int64_t grow(uint64_t delta);
+};
+
+struct TableInst {
+  ValType elem = ValType::FuncRef;
+  std::vector<uint64_t> refs;  // FuncInst* for funcref, host word for externref; 0 = null
+  uint64_t max = 0xFFFFFFFFull;
+  bool has_max = false;
+  int64_t grow(uint64_t delta, uint64_t init, uint64_t cap);
+};
+
+struct GlobalInst {
+  GlobalType type;
+  uint64_t value = 0;
+};
+
+struct FuncInst {
+  const FuncType* type = nullptr;
+  uint32_t type_id = 0;
+  InstanceData* inst = nullptr;   // null for host functions
+  const FuncCode* code = nullptr; // Wasm functions
+  HostFn host;                    // host functions
+  FuncType host_type;             // storage for host functions' type
+};
+
+struct InstanceData {
+  std::shared_ptr<const ModuleData> module;
+  MemoryInst* mem0 = nullptr;  // never null: instances without memory point at an empty one
+  std::vector<FuncInst*> funcs;
+  std::vector<TableInst*> tables;
+  std::vector<MemoryInst*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<std::vector<uint64_t>> elems;  // evaluated element segments (empty once dropped)
+  std::vector<bool> data_dropped;
+  std::vector<std::unique_ptr<FuncInst>> own_funcs;
+};
+
+struct StoreData : std::enable_shared_from_this<StoreData> {
+  std::shared_ptr<const Config> config;
+  std::deque<std::unique_ptr<InstanceData>> instances;
+  std::deque<std::unique_ptr<FuncInst>> host_funcs;
+  std::deque<std::unique_ptr<MemoryInst>> memories;
+  std::deque<std::unique_ptr<TableInst>> tables;
+  std::deque<std::unique_ptr<GlobalInst>> globals;
+  std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
+  MemoryInst empty_memory;
+
+  explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)) {}
+  Thread& sync_thread();
+};
+
+// Instantiate `m` in `store` against resolved imports; throws LinkError or Trap.
+InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleData>& m, const Imports& imports);
+
+// Call `f` on thread `t` with `args`, running to completion (host calls serviced inline).
+// Throws Trap.
+std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args);
+
+// ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
+[[noreturn]] void throw_trap(Thread& t);
+Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
+
+Value to_value(ValType t, uint64_t bits);
+Caller make_caller(Thread* t, InstanceData* inst);
+
+}  // namespace corowasm::detail
