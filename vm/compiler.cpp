@@ -100,7 +100,8 @@ struct Control {
   Op kind;  // Block, Loop, If, Else, or Call for the function body itself
   std::vector<ValType> params, results;
   uint32_t height = 0;  // operand stack height below the params
-  bool unreachable = false;
+  bool unreachable = false;  // after br/return/...: the operand stack is polymorphic
+  bool dead = false;         // inside unreachable code: validated, but no code is emitted
   size_t loop_start = 0;  // Loop: cell index branches jump to
   std::vector<Fixup> fixups;
   std::optional<Fixup> else_fixup;  // If: the branch taken when the condition is false
@@ -137,7 +138,7 @@ class FunctionCompiler {
   [[noreturn]] void invalid(const std::string& why) const { throw ValidationError(op_offset_, why); }
 
   // ---- emission ----
-  bool reachable() const { return !ctrl_.back().unreachable; }
+  bool reachable() const { return !ctrl_.back().unreachable && !ctrl_.back().dead; }
 
   template <class Imm>
   size_t emit(Handler h, const Imm& imm) {
@@ -197,7 +198,6 @@ class FunctionCompiler {
   Operand pop(ValType expected) {
     Operand o = pop_any();
     if (o.type != expected && o.type != kUnknown && expected != kUnknown) invalid("type mismatch");
-    if (o.type == kUnknown) o.type = expected;
     return o;
   }
   void pop_values(const std::vector<ValType>& types) {
@@ -628,7 +628,10 @@ void FunctionCompiler::compile_instruction(Op op) {
       if (height() < ctrl_.back().height + np && !ctrl_.back().unreachable) invalid("type mismatch");
       std::vector<Operand> params;
       for (size_t i = np; i-- > 0;) params.push_back(pop(bt.params[i]));
-      for (size_t i = np; i-- > 0;) stack_.push_back(params[i]);
+      for (size_t i = np; i-- > 0;) {
+        params[i].type = bt.params[i];  // inside, the params have their declared types
+        stack_.push_back(params[i]);
+      }
       // Inside the block a local.set must not change values pushed before it, and branches
       // to the label find its params in their canonical slots.
       materialize_locals(0);
@@ -641,25 +644,23 @@ void FunctionCompiler::compile_instruction(Op op) {
       c.unreachable = false;
       if (op == Op::If) {
         // The condition slot lies above the params: consume it before pushing the frame.
-        Control* outer = &ctrl_.back();
         std::optional<Fixup> else_fixup;
-        if (!outer->unreachable) {
+        if (reachable()) {
           cond_branch(*cond, cond_pos, false, [&](Handler h, auto imm, size_t rel_offset) {
             size_t at = emit(h, imm);
-            else_fixup = Fixup{at, field_pos(at, rel_offset)};
+            if (at != kNoCode) else_fixup = Fixup{at, field_pos(at, rel_offset)};
           });
         }
         c.else_fixup = else_fixup;
       }
-      c.unreachable = ctrl_.back().unreachable;
       if (op == Op::Loop) {
         c.loop_start = code_.size();
         producer_.start = kNoCode;
       }
-      // A block in unreachable code is itself unreachable but validates normally.
-      bool outer_unreachable = ctrl_.back().unreachable;
+      // A block in unreachable code validates normally (its stack is not polymorphic) but
+      // emits nothing.
+      c.dead = !reachable();
       ctrl_.push_back(std::move(c));
-      ctrl_.back().unreachable = outer_unreachable;
       return;
     }
 
@@ -669,8 +670,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       close_arm(c);
       jump_to(c);  // the then-arm skips the else-arm (nothing is emitted when unreachable)
       c.kind = Op::Else;
-      // The else-arm is reachable exactly when the `if` was.
-      c.unreachable = ctrl_.size() >= 2 && ctrl_[ctrl_.size() - 2].unreachable;
+      c.unreachable = false;  // the else-arm is live exactly when the `if` was (c.dead)
       if (c.else_fixup) {
         patch(*c.else_fixup, code_.size());
         c.else_fixup.reset();
@@ -729,7 +729,10 @@ void FunctionCompiler::compile_instruction(Op op) {
       const auto& types = target.label_types();
       std::vector<Operand> vals;
       for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
-      for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+      for (size_t i = vals.size(); i-- > 0;) {
+        vals[i].type = types[vals.size() - 1 - i];  // br_if leaves the label's types
+        stack_.push_back(vals[i]);
+      }
       if (!reachable()) return;
       bool to_function = &target == &ctrl_.front();
       if (!to_function && branch_values_in_place(target)) {
@@ -741,7 +744,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         std::optional<Fixup> skip;
         cond_branch(cond, cond_pos, false, [&](Handler h, auto imm, size_t rel_offset) {
           size_t at = emit(h, imm);
-          skip = Fixup{at, field_pos(at, rel_offset)};
+          if (at != kNoCode) skip = Fixup{at, field_pos(at, rel_offset)};
         });
         if (to_function) {
           emit_return();

@@ -121,6 +121,11 @@ GlobalType read_global_type(Reader& r) {
   return g;
 }
 
+void note_refs(const ConstExpr& e, ModuleData& m) {
+  for (auto& op : e)
+    if (op.kind == ConstOp::RefFunc) m.declared_refs.insert(uint32_t(op.value));
+}
+
 void parse_type_section(Reader& r, ModuleData& m) {
   uint32_t n = r.u32();
   for (uint32_t i = 0; i < n; ++i) {
@@ -162,6 +167,7 @@ void parse_import_section(Reader& r, ModuleData& m) {
         e.memory = read_memory_type(r);
         m.memories.push_back(e.memory);
         ++m.num_imported_memories;
+        if (m.memories.size() > 1) throw ValidationError(at, "multiple memories");
         break;
       case 3:
         e.kind = ImportDesc::Global;
@@ -205,6 +211,7 @@ void parse_global_section(Reader& r, ModuleData& m) {
     g.type = read_global_type(r);
     // Wasm 2.0 (with extended-const): an initialiser sees the imported globals only.
     g.init = read_const_expr(r, m, g.type.type, m.num_imported_globals);
+    note_refs(g.init, m);
     m.globals.push_back(g.type);
     m.global_defs.push_back(std::move(g));
   }
@@ -254,11 +261,6 @@ void parse_start_section(Reader& r, ModuleData& m) {
   m.start = f;
 }
 
-void note_refs(const ConstExpr& e, ModuleData& m) {
-  for (auto& op : e)
-    if (op.kind == ConstOp::RefFunc) m.declared_refs.insert(uint32_t(op.value));
-}
-
 void parse_element_section(Reader& r, ModuleData& m) {
   uint32_t n = r.u32();
   for (uint32_t i = 0; i < n; ++i) {
@@ -278,7 +280,7 @@ void parse_element_section(Reader& r, ModuleData& m) {
       } else if (m.tables.empty()) {
         throw ValidationError(at, "unknown table 0");
       }
-      seg.offset = read_const_expr(r, m, ValType::I32, uint32_t(m.globals.size()));
+      seg.offset = read_const_expr(r, m, ValType::I32, m.num_imported_globals);
     } else {
       seg.mode = explicit_table ? SegmentMode::Declarative : SegmentMode::Passive;
     }
@@ -330,7 +332,7 @@ void parse_data_section(Reader& r, ModuleData& m) {
       seg.mode = SegmentMode::Active;
       if (flags == 2) seg.memory = r.u32();
       if (seg.memory >= m.memories.size()) throw ValidationError(at, "unknown memory " + std::to_string(seg.memory));
-      seg.offset = read_const_expr(r, m, ValType::I32, uint32_t(m.globals.size()));
+      seg.offset = read_const_expr(r, m, ValType::I32, m.num_imported_globals);
     }
     uint32_t len = r.u32();
     if (len > r.remaining()) r.fail("unexpected end of section or function");

@@ -1,0 +1,1066 @@
+// corowasm_spec: runs one WebAssembly spec test script (the JSON + .wasm files that wabt's
+// wast2json writes) against corowasm, in-process.
+//
+//   corowasm_spec <file.json> [--label group/file.wast] [-v|--verbose]
+//   corowasm_spec --summary <dir>             totals of the *.result files under <dir>
+//   corowasm_spec --parse-only <file.json>... parse only; count the commands by type
+//
+// The commands run in order, each by one method of CommandRunner (like wabt's spectest-interp).
+// All modules are instantiated into one shared Store; `register` makes an instance's exports
+// importable by name. Output:
+//   <label>:<line>: FAIL <command>: <expected> / <what happened>
+//   <label>:<line>: SKIP <command>: <reason>
+//   <label>: N passed, M failed, K skipped              (always the last line)
+// N and K count assertions (assert_*). M counts failed assertions plus failed module, register
+// and action commands, so that a broken module can never go unnoticed. The last line is also
+// written to <file.json>.result, which --summary reads. The exit code is non-zero iff M > 0.
+
+#include <corowasm/corowasm.h>
+
+#include <cxxabi.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "json.h"
+
+namespace cw = corowasm;
+namespace fs = std::filesystem;
+using JValue = spec::json::Value;
+
+namespace {
+
+// ---- Small helpers ---------------------------------------------------------------------------
+
+// Bytes below 0x20 and 0x7F are shown as \xNN; everything else (including UTF-8) as is.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string demangle(const char* name) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string out = (status == 0 && d) ? d : name;
+  std::free(d);
+  return out;
+}
+
+const char* trap_kind_name(cw::TrapKind k) {
+  switch (k) {
+    case cw::TrapKind::Unreachable: return "Unreachable";
+    case cw::TrapKind::MemoryOutOfBounds: return "MemoryOutOfBounds";
+    case cw::TrapKind::TableOutOfBounds: return "TableOutOfBounds";
+    case cw::TrapKind::UndefinedElement: return "UndefinedElement";
+    case cw::TrapKind::UninitializedElement: return "UninitializedElement";
+    case cw::TrapKind::IndirectCallMismatch: return "IndirectCallMismatch";
+    case cw::TrapKind::IntegerDivideByZero: return "IntegerDivideByZero";
+    case cw::TrapKind::IntegerOverflow: return "IntegerOverflow";
+    case cw::TrapKind::InvalidConversion: return "InvalidConversion";
+    case cw::TrapKind::NullReference: return "NullReference";
+    case cw::TrapKind::CallStackExhausted: return "CallStackExhausted";
+    case cw::TrapKind::OutOfFuel: return "OutOfFuel";
+    case cw::TrapKind::Host: return "Host";
+  }
+  return "?";
+}
+
+// Describes the exception being handled. Call only inside a catch block.
+std::string describe_current_exception() {
+  try {
+    throw;
+  } catch (const cw::Trap& e) {
+    return std::string("trap ") + trap_kind_name(e.kind()) + " \"" + e.what() + "\"";
+  } catch (const cw::LinkError& e) {
+    return std::string("LinkError \"") + e.what() + "\"";
+  } catch (const cw::DecodeError& e) {
+    return std::string("DecodeError \"") + e.what() + "\"";
+  } catch (const cw::ValidationError& e) {
+    return std::string("ValidationError \"") + e.what() + "\"";
+  } catch (const cw::Error& e) {
+    return "corowasm::Error (" + demangle(typeid(e).name()) + ") \"" + e.what() + "\"";
+  } catch (const std::exception& e) {
+    return "C++ exception " + demangle(typeid(e).name()) + " \"" + e.what() + "\"";
+  } catch (...) {
+    return "unknown C++ exception";
+  }
+}
+
+const char* type_name(cw::ValType t) {
+  switch (t) {
+    case cw::ValType::I32: return "i32";
+    case cw::ValType::I64: return "i64";
+    case cw::ValType::F32: return "f32";
+    case cw::ValType::F64: return "f64";
+    case cw::ValType::V128: return "v128";
+    case cw::ValType::FuncRef: return "funcref";
+    case cw::ValType::ExternRef: return "externref";
+  }
+  return "?";
+}
+
+std::string format_value(const cw::Value& v) {
+  char buf[128];
+  switch (v.type) {
+    case cw::ValType::I32:
+      if (v.bits >> 32)
+        std::snprintf(buf, sizeof buf, "i32:<bad bits 0x%016" PRIx64 ">", v.bits);
+      else
+        std::snprintf(buf, sizeof buf, "i32:%" PRIu32 " (0x%" PRIx32 ")", uint32_t(v.bits),
+                      uint32_t(v.bits));
+      return buf;
+    case cw::ValType::I64:
+      std::snprintf(buf, sizeof buf, "i64:%" PRIu64 " (0x%" PRIx64 ")", v.bits, v.bits);
+      return buf;
+    case cw::ValType::F32:
+      if (v.bits >> 32)
+        std::snprintf(buf, sizeof buf, "f32:<bad bits 0x%016" PRIx64 ">", v.bits);
+      else
+        std::snprintf(buf, sizeof buf, "f32:0x%08" PRIx32 " (%.9g)", uint32_t(v.bits),
+                      double(v.as_f32()));
+      return buf;
+    case cw::ValType::F64:
+      std::snprintf(buf, sizeof buf, "f64:0x%016" PRIx64 " (%.17g)", v.bits, v.as_f64());
+      return buf;
+    case cw::ValType::ExternRef:
+      if (v.bits == 0) return "externref:null";
+      std::snprintf(buf, sizeof buf, "externref:%" PRIu64, v.bits - 1);
+      return buf;
+    case cw::ValType::FuncRef:
+      if (v.bits == 0) return "funcref:null";
+      std::snprintf(buf, sizeof buf, "funcref:0x%" PRIx64, v.bits);
+      return buf;
+    case cw::ValType::V128:
+      return "v128:?";
+  }
+  std::snprintf(buf, sizeof buf, "<type 0x%02x>:0x%" PRIx64, unsigned(v.type), v.bits);
+  return buf;
+}
+
+template <typename T, typename F>
+std::string format_list(const std::vector<T>& items, F&& f) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += f(items[i]);
+  }
+  return out + "]";
+}
+
+std::string format_values(const std::vector<cw::Value>& vs) { return format_list(vs, format_value); }
+
+bool read_bytes(const std::string& path, std::vector<uint8_t>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+// ---- Crash reporting -------------------------------------------------------------------------
+// A fatal signal (segfault in the VM, native stack overflow, abort) still produces a FAIL line
+// naming the command's line number and a .result file, using only async-signal-safe calls.
+
+struct CrashState {
+  char label[512] = "";
+  char result_path[4096] = "";
+  volatile sig_atomic_t line = 0;
+  volatile sig_atomic_t passed = 0;
+  volatile sig_atomic_t failed = 0;
+  volatile sig_atomic_t skipped = 0;
+  volatile sig_atomic_t active = 0;
+};
+CrashState g_crash;
+
+void append_str(char* buf, size_t cap, size_t& len, const char* s) {
+  while (*s && len + 1 < cap) buf[len++] = *s++;
+}
+void append_num(char* buf, size_t cap, size_t& len, long v) {
+  char tmp[24];
+  int n = 0;
+  bool neg = v < 0;
+  unsigned long u = neg ? 0ul - static_cast<unsigned long>(v) : static_cast<unsigned long>(v);
+  do {
+    tmp[n++] = char('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (neg && len + 1 < cap) buf[len++] = '-';
+  while (n && len + 1 < cap) buf[len++] = tmp[--n];
+}
+
+extern "C" void crash_handler(int sig) {
+  if (g_crash.active) {
+    char msg[1024];
+    size_t len = 0;
+    append_str(msg, sizeof msg, len, g_crash.label);
+    append_str(msg, sizeof msg, len, ":");
+    append_num(msg, sizeof msg, len, g_crash.line);
+    append_str(msg, sizeof msg, len, ": FAIL crash: signal ");
+    append_num(msg, sizeof msg, len, sig);
+    const char* name = sig == SIGSEGV   ? " (SIGSEGV)"
+                       : sig == SIGBUS  ? " (SIGBUS)"
+                       : sig == SIGFPE  ? " (SIGFPE)"
+                       : sig == SIGILL  ? " (SIGILL)"
+                       : sig == SIGABRT ? " (SIGABRT)"
+                                        : "";
+    append_str(msg, sizeof msg, len, name);
+    append_str(msg, sizeof msg, len, " while running this command; the rest of the file did not run\n");
+    size_t summary_start = len;
+    append_str(msg, sizeof msg, len, g_crash.label);
+    append_str(msg, sizeof msg, len, ": ");
+    append_num(msg, sizeof msg, len, g_crash.passed);
+    append_str(msg, sizeof msg, len, " passed, ");
+    append_num(msg, sizeof msg, len, g_crash.failed + 1);
+    append_str(msg, sizeof msg, len, " failed, ");
+    append_num(msg, sizeof msg, len, g_crash.skipped);
+    append_str(msg, sizeof msg, len, " skipped\n");
+    ssize_t ignored = write(STDOUT_FILENO, msg, len);
+    if (g_crash.result_path[0]) {
+      int fd = open(g_crash.result_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ignored = write(fd, msg + summary_start, len - summary_start);
+        const char note[] = "crashed\n";
+        ignored = write(fd, note, sizeof note - 1);
+        close(fd);
+      }
+    }
+    (void)ignored;
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void install_crash_handlers() {
+  static std::vector<char> alt_stack(1 << 16);
+  stack_t ss{};
+  ss.ss_sp = alt_stack.data();
+  ss.ss_size = alt_stack.size();
+  sigaltstack(&ss, nullptr);
+  struct sigaction sa {};
+  sa.sa_handler = crash_handler;
+  sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) sigaction(sig, &sa, nullptr);
+}
+
+void copy_cstr(char* dst, size_t cap, const std::string& src) {
+  size_t n = std::min(cap - 1, src.size());
+  std::memcpy(dst, src.data(), n);
+  dst[n] = '\0';
+}
+
+// ---- Command values --------------------------------------------------------------------------
+
+// Thrown while preparing a command: the command is skipped with this reason.
+struct SkipCommand {
+  std::string reason;
+};
+// Thrown while preparing a command: the command cannot run (counts as a failure).
+struct BadCommand {
+  std::string what;
+};
+
+std::optional<cw::ValType> parse_type(const std::string& s) {
+  if (s == "i32") return cw::ValType::I32;
+  if (s == "i64") return cw::ValType::I64;
+  if (s == "f32") return cw::ValType::F32;
+  if (s == "f64") return cw::ValType::F64;
+  if (s == "v128") return cw::ValType::V128;
+  if (s == "funcref") return cw::ValType::FuncRef;
+  if (s == "externref") return cw::ValType::ExternRef;
+  return std::nullopt;
+}
+
+uint64_t parse_u64(const std::string& s, uint64_t max, const std::string& what) {
+  uint64_t v = 0;
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || p != end || v > max)
+    throw BadCommand{"bad " + what + " value \"" + s + "\""};
+  return v;
+}
+
+// One expected result of assert_return.
+struct Expected {
+  enum Kind { Exact, CanonicalNan, ArithmeticNan, AnyNonNull } kind = Exact;
+  cw::Value value;  // type always set; bits for Exact
+
+  bool matches(const cw::Value& v) const {
+    if (v.type != value.type) return false;
+    switch (kind) {
+      case Exact: return v.bits == value.bits;
+      case AnyNonNull: return v.bits != 0;
+      case CanonicalNan:
+        if (v.type == cw::ValType::F32)
+          return (v.bits >> 32) == 0 && (v.bits & 0x7FFFFFFFu) == 0x7FC00000u;
+        return (v.bits & 0x7FFFFFFFFFFFFFFFull) == 0x7FF8000000000000ull;
+      case ArithmeticNan:
+        if (v.type == cw::ValType::F32)
+          return (v.bits >> 32) == 0 && (v.bits & 0x7FC00000u) == 0x7FC00000u;
+        return (v.bits & 0x7FF8000000000000ull) == 0x7FF8000000000000ull;
+    }
+    return false;
+  }
+
+  std::string describe() const {
+    switch (kind) {
+      case Exact: return format_value(value);
+      case CanonicalNan: return std::string(type_name(value.type)) + ":nan:canonical";
+      case ArithmeticNan: return std::string(type_name(value.type)) + ":nan:arithmetic";
+      case AnyNonNull: return std::string(type_name(value.type)) + ":non-null";
+    }
+    return "?";
+  }
+};
+
+// Parses one {"type": ..., "value": ...} object. `expected` allows the NaN patterns and
+// non-null reference patterns that only results may use.
+Expected parse_const(const JValue& j, bool expected) {
+  std::string tname = j.get_string("type");
+  auto type = parse_type(tname);
+  if (!type) throw BadCommand{"unsupported value type \"" + tname + "\""};
+  if (*type == cw::ValType::V128) throw SkipCommand{"v128 values (SIMD) are not supported"};
+  const JValue* jv = j.find("value");
+  Expected e;
+  e.value.type = *type;
+  if (cw::is_ref(*type)) {
+    if (!jv) {
+      // (ref.extern) / (ref.func) without an argument: any non-null reference.
+      if (!expected) throw BadCommand{std::string("argument ") + tname + " without a value"};
+      e.kind = Expected::AnyNonNull;
+      return e;
+    }
+    const std::string& s = jv->as_string();
+    if (s == "null") {
+      e.value.bits = 0;
+      return e;
+    }
+    if (*type == cw::ValType::FuncRef) {
+      if (!expected) throw BadCommand{"cannot pass a non-null funcref argument (" + s + ")"};
+      e.kind = Expected::AnyNonNull;
+      return e;
+    }
+    // externref N is host word N + 1, so that 0 stays null.
+    e.value.bits = parse_u64(s, UINT64_MAX - 1, "externref") + 1;
+    return e;
+  }
+  if (!jv || !(jv->is_string() || jv->is_number())) throw BadCommand{"value missing for " + tname};
+  const std::string& s = jv->as_string();
+  if (*type == cw::ValType::F32 || *type == cw::ValType::F64) {
+    if (s == "nan:canonical" || s == "nan:arithmetic") {
+      if (!expected) throw BadCommand{"NaN pattern " + s + " used as an argument"};
+      e.kind = s == "nan:canonical" ? Expected::CanonicalNan : Expected::ArithmeticNan;
+      return e;
+    }
+  }
+  uint64_t max = (*type == cw::ValType::I32 || *type == cw::ValType::F32) ? UINT32_MAX : UINT64_MAX;
+  e.value.bits = parse_u64(s, max, tname);
+  return e;
+}
+
+std::vector<cw::Value> parse_args(const JValue& action) {
+  std::vector<cw::Value> args;
+  if (const JValue* a = action.find("args"); a && a->is_array())
+    for (const JValue& j : a->as_array()) args.push_back(parse_const(j, false).value);
+  return args;
+}
+
+std::vector<Expected> parse_expected(const JValue& cmd) {
+  std::vector<Expected> out;
+  if (const JValue* a = cmd.find("expected"); a && a->is_array())
+    for (const JValue& j : a->as_array()) out.push_back(parse_const(j, true));
+  return out;
+}
+
+// ---- The runner ------------------------------------------------------------------------------
+
+enum class Outcome { Pass, Fail, Skip };
+
+struct Result {
+  Outcome outcome = Outcome::Pass;
+  std::string expected;  // Fail: what was expected
+  std::string got;       // Fail: what happened; Skip: the reason; Pass: an optional note
+
+  static Result pass(std::string note = {}) { return {Outcome::Pass, {}, std::move(note)}; }
+  static Result fail(std::string expected, std::string got) {
+    return {Outcome::Fail, std::move(expected), std::move(got)};
+  }
+  static Result skip(std::string reason) { return {Outcome::Skip, {}, std::move(reason)}; }
+};
+
+bool trap_text_matches(const std::string& ours, const std::string& expected) {
+  if (ours.empty()) return false;
+  return ours.starts_with(expected) || expected.starts_with(ours);
+}
+
+class CommandRunner {
+ public:
+  CommandRunner(std::string json_path, std::string label, bool verbose)
+      : json_path_(std::move(json_path)), label_(std::move(label)), verbose_(verbose) {
+    base_dir_ = fs::path(json_path_).parent_path();
+  }
+
+  int run() {
+    copy_cstr(g_crash.label, sizeof g_crash.label, label_);
+    copy_cstr(g_crash.result_path, sizeof g_crash.result_path, json_path_ + ".result");
+    g_crash.active = 1;
+    // A stale result from an earlier run must not survive a crash of this one.
+    std::error_code ec;
+    fs::remove(json_path_ + ".result", ec);
+
+    JValue doc;
+    try {
+      doc = spec::json::parse_file(json_path_);
+    } catch (const std::exception& e) {
+      report_fail(0, "json", "a readable wast2json file", e.what());
+      return finish();
+    }
+    const JValue* commands = doc.find("commands");
+    if (!commands || !commands->is_array()) {
+      report_fail(0, "json", "a \"commands\" array", "none");
+      return finish();
+    }
+
+    try {
+      engine_.emplace();
+      store_.emplace(*engine_);
+    } catch (...) {
+      report_fail(0, "setup", "an Engine and a Store", describe_current_exception());
+      return finish();
+    }
+    try {
+      define_spectest();
+    } catch (...) {
+      report_fail(0, "spectest", "the spectest host module", describe_current_exception());
+    }
+
+    for (const JValue& cmd : commands->as_array()) run_command(cmd);
+    return finish();
+  }
+
+ private:
+  // One slot per module command: the instance, or why there is none.
+  struct Slot {
+    std::optional<cw::Instance> instance;
+    long line = 0;
+    std::string error;
+  };
+
+  // ---- Bookkeeping ----
+
+  void report_fail(long line, const std::string& type, const std::string& expected,
+                   const std::string& got) {
+    std::printf("%s:%ld: FAIL %s: %s / %s\n", label_.c_str(), line, type.c_str(),
+                printable(expected).c_str(), printable(got).c_str());
+    ++failed_;
+    g_crash.failed = int(failed_);
+  }
+
+  void run_command(const JValue& cmd) {
+    std::string type = cmd.get_string("type", "<no type>");
+    long line = long(cmd.get_int("line", 0));
+    g_crash.line = int(line);
+    bool assertion = type.starts_with("assert_");
+    Result r = dispatch(type, cmd);
+    switch (r.outcome) {
+      case Outcome::Pass:
+        if (assertion) ++passed_;
+        if (verbose_)
+          std::printf("%s:%ld: pass %s%s%s\n", label_.c_str(), line, type.c_str(),
+                      r.got.empty() ? "" : ": ", printable(r.got).c_str());
+        break;
+      case Outcome::Fail:
+        report_fail(line, type, r.expected, r.got);
+        break;
+      case Outcome::Skip:
+        if (assertion) ++skipped_;
+        std::printf("%s:%ld: SKIP %s: %s\n", label_.c_str(), line, type.c_str(),
+                    printable(r.got).c_str());
+        break;
+    }
+    g_crash.passed = int(passed_);
+    g_crash.skipped = int(skipped_);
+  }
+
+  Result dispatch(const std::string& type, const JValue& cmd) {
+    try {
+      if (type == "module") return cmd_module(cmd);
+      if (type == "register") return cmd_register(cmd);
+      if (type == "action") return cmd_action(cmd);
+      if (type == "assert_return") return cmd_assert_return(cmd);
+      if (type == "assert_trap") return cmd_assert_trap(cmd);
+      if (type == "assert_exhaustion") return cmd_assert_exhaustion(cmd);
+      if (type == "assert_invalid") return cmd_assert_invalid(cmd);
+      if (type == "assert_malformed") return cmd_assert_malformed(cmd);
+      if (type == "assert_unlinkable") return cmd_assert_unlinkable(cmd);
+      if (type == "assert_uninstantiable") return cmd_assert_uninstantiable(cmd);
+      return Result::fail("a known command", "unknown command type \"" + type + "\"");
+    } catch (const SkipCommand& s) {
+      return Result::skip(s.reason);
+    } catch (const BadCommand& b) {
+      return Result::fail("a runnable command", b.what);
+    } catch (...) {
+      return Result::fail("no exception", "unexpected " + describe_current_exception());
+    }
+  }
+
+  int finish() {
+    char line[1024];
+    std::snprintf(line, sizeof line, "%s: %zu passed, %zu failed, %zu skipped", label_.c_str(),
+                  passed_, failed_, skipped_);
+    std::printf("%s\n", line);
+    std::fflush(stdout);
+    std::ofstream out(json_path_ + ".result", std::ios::trunc);
+    if (out) out << line << "\n";
+    if (!out) std::fprintf(stderr, "warning: could not write %s.result\n", json_path_.c_str());
+    g_crash.active = 0;
+    return failed_ > 0 ? 1 : 0;
+  }
+
+  // ---- spectest ----
+
+  void define_spectest() {
+    cw::Store& s = *store_;
+    auto print_fn = [&](std::vector<cw::ValType> params) {
+      return s.host_func(cw::FuncType{std::move(params), {}},
+                         [](cw::Caller&, std::span<const cw::Value>, std::span<cw::Value>) {});
+    };
+    using VT = cw::ValType;
+    imports_.define("spectest", "print", print_fn({}));
+    imports_.define("spectest", "print_i32", print_fn({VT::I32}));
+    imports_.define("spectest", "print_i64", print_fn({VT::I64}));
+    imports_.define("spectest", "print_f32", print_fn({VT::F32}));
+    imports_.define("spectest", "print_f64", print_fn({VT::F64}));
+    imports_.define("spectest", "print_i32_f32", print_fn({VT::I32, VT::F32}));
+    imports_.define("spectest", "print_f64_f64", print_fn({VT::F64, VT::F64}));
+    imports_.define("spectest", "global_i32",
+                    s.global(cw::GlobalType{VT::I32, false}, cw::Value::i32(666)));
+    imports_.define("spectest", "global_i64",
+                    s.global(cw::GlobalType{VT::I64, false}, cw::Value::i64(666)));
+    imports_.define("spectest", "global_f32",
+                    s.global(cw::GlobalType{VT::F32, false}, cw::Value::f32(666.6f)));
+    imports_.define("spectest", "global_f64",
+                    s.global(cw::GlobalType{VT::F64, false}, cw::Value::f64(666.6)));
+    imports_.define("spectest", "table",
+                    s.table(cw::TableType{VT::FuncRef, cw::Limits{10, 20}},
+                            cw::Value::null(VT::FuncRef)));
+    imports_.define("spectest", "memory", s.memory(cw::MemoryType{cw::Limits{1, 2}}));
+  }
+
+  // ---- Modules and instances ----
+
+  std::string module_path(const JValue& cmd) const {
+    std::string file = cmd.get_string("filename");
+    if (file.empty()) throw BadCommand{"command has no \"filename\""};
+    return (base_dir_ / file).string();
+  }
+
+  // Text modules (`module quote` / malformed text) cannot be checked by a binary-only VM.
+  static void skip_if_text(const JValue& cmd) {
+    if (cmd.get_string("module_type", "binary") == "text") throw SkipCommand{"text format"};
+  }
+
+  std::vector<uint8_t> load(const JValue& cmd) const {
+    std::string path = module_path(cmd);
+    std::vector<uint8_t> bytes;
+    if (!read_bytes(path, bytes)) throw BadCommand{"cannot read module file " + path};
+    return bytes;
+  }
+
+  // The instance that a command names ("module"/"name" key) or the last one instantiated.
+  const cw::Instance& instance_for(const JValue& j, const char* key) const {
+    std::string name = j.get_string(key);
+    const Slot* slot = nullptr;
+    if (name.empty()) {
+      if (!last_) throw BadCommand{"no module has been defined yet"};
+      slot = &*last_;
+    } else {
+      auto it = named_.find(name);
+      if (it == named_.end()) throw BadCommand{"no module named " + name};
+      slot = &it->second;
+    }
+    if (!slot->instance)
+      throw BadCommand{"module " + (name.empty() ? std::string("(last)") : name) +
+                       " from line " + std::to_string(slot->line) +
+                       " is not available: " + slot->error};
+    return *slot->instance;
+  }
+
+  Result cmd_module(const JValue& cmd) {
+    std::string name = cmd.get_string("name");
+    Slot slot;
+    slot.line = long(cmd.get_int("line", 0));
+    // Until it succeeds, the slot records the failure so that later commands name it.
+    auto store_slot = [&] {
+      last_ = slot;
+      if (!name.empty()) named_[name] = slot;
+    };
+    if (cmd.get_string("module_type", "binary") == "text") {
+      slot.error = "text module (not supported)";
+      store_slot();
+      return Result::fail("a binary module", "text module (not supported)");
+    }
+    std::vector<uint8_t> bytes;
+    if (!read_bytes(module_path(cmd), bytes)) {
+      slot.error = "cannot read " + module_path(cmd);
+      store_slot();
+      return Result::fail("a module file", slot.error);
+    }
+    cw::Module mod;
+    try {
+      mod = engine_->compile(bytes);
+    } catch (...) {
+      slot.error = "compile failed: " + describe_current_exception();
+      store_slot();
+      return Result::fail("module compiles", slot.error);
+    }
+    modules_.push_back(mod);
+    try {
+      slot.instance = store_->instantiate(mod, imports_);
+    } catch (...) {
+      slot.error = "instantiation failed: " + describe_current_exception();
+      slot.instance.reset();
+      store_slot();
+      return Result::fail("module instantiates", slot.error);
+    }
+    store_slot();
+    return Result::pass(name);
+  }
+
+  Result cmd_register(const JValue& cmd) {
+    std::string as = cmd.get_string("as");
+    const cw::Instance& inst = instance_for(cmd, "name");
+    try {
+      imports_.define_instance(as, inst);
+    } catch (...) {
+      return Result::fail("register as \"" + as + "\"", describe_current_exception());
+    }
+    return Result::pass("as " + as);
+  }
+
+  // Runs an invoke/get action. Command problems throw BadCommand/SkipCommand; whatever the VM
+  // throws propagates to the caller.
+  std::vector<cw::Value> perform(const JValue& action) {
+    std::string type = action.get_string("type");
+    std::string field = action.get_string("field");
+    if (type == "invoke") {
+      std::vector<cw::Value> args = parse_args(action);
+      const cw::Instance& inst = instance_for(action, "module");
+      cw::Func f = inst.func(field);
+      if (!f) throw BadCommand{"no exported function \"" + field + "\""};
+      return f.call_sync(args);
+    }
+    if (type == "get") {
+      const cw::Instance& inst = instance_for(action, "module");
+      cw::Global g = inst.global(field);
+      if (!g) throw BadCommand{"no exported global \"" + field + "\""};
+      return {g.get()};
+    }
+    throw BadCommand{"unknown action type \"" + type + "\""};
+  }
+
+  static const JValue& action_of(const JValue& cmd) {
+    const JValue* a = cmd.find("action");
+    if (!a || !a->is_object()) throw BadCommand{"command has no \"action\""};
+    return *a;
+  }
+
+  static std::string action_name(const JValue& action) {
+    return action.get_string("type") + " \"" + action.get_string("field") + "\"";
+  }
+
+  Result cmd_action(const JValue& cmd) {
+    const JValue& action = action_of(cmd);
+    try {
+      std::vector<cw::Value> results = perform(action);
+      return Result::pass(format_values(results));
+    } catch (const BadCommand&) {
+      throw;
+    } catch (const SkipCommand&) {
+      throw;
+    } catch (...) {
+      return Result::fail(action_name(action) + " completes", describe_current_exception());
+    }
+  }
+
+  Result cmd_assert_return(const JValue& cmd) {
+    const JValue& action = action_of(cmd);
+    std::vector<Expected> expected = parse_expected(cmd);
+    std::string want = format_list(expected, [](const Expected& e) { return e.describe(); });
+    std::vector<cw::Value> results;
+    try {
+      results = perform(action);
+    } catch (const BadCommand&) {
+      throw;
+    } catch (const SkipCommand&) {
+      throw;
+    } catch (...) {
+      return Result::fail(action_name(action) + " returns " + want, describe_current_exception());
+    }
+    bool ok = results.size() == expected.size();
+    for (size_t i = 0; ok && i < results.size(); ++i) ok = expected[i].matches(results[i]);
+    if (!ok) return Result::fail(action_name(action) + " returns " + want, "got " + format_values(results));
+    return Result::pass(format_values(results));
+  }
+
+  Result expect_trap_text(const std::string& what, const std::string& text) {
+    try {
+      throw;
+    } catch (const cw::Trap& t) {
+      std::string msg = t.what();
+      if (trap_text_matches(msg, text)) return Result::pass("trap \"" + msg + "\"");
+      return Result::fail(what + " traps \"" + text + "\"", "trapped \"" + msg + "\"");
+    } catch (...) {
+      return Result::fail(what + " traps \"" + text + "\"", describe_current_exception());
+    }
+  }
+
+  Result cmd_assert_trap(const JValue& cmd) {
+    std::string text = cmd.get_string("text");
+    if (!cmd.find("action")) {
+      // Module form: (assert_trap (module ...) "text") traps during instantiation.
+      skip_if_text(cmd);
+      std::vector<uint8_t> bytes = load(cmd);
+      cw::Module mod;
+      try {
+        mod = engine_->compile(bytes);
+      } catch (...) {
+        return Result::fail("module compiles, then traps \"" + text + "\"",
+                            describe_current_exception());
+      }
+      modules_.push_back(mod);
+      try {
+        store_->instantiate(mod, imports_);
+      } catch (...) {
+        return expect_trap_text("instantiation", text);
+      }
+      return Result::fail("instantiation traps \"" + text + "\"", "instantiated");
+    }
+    const JValue& action = action_of(cmd);
+    std::vector<cw::Value> results;
+    try {
+      results = perform(action);
+    } catch (const BadCommand&) {
+      throw;
+    } catch (const SkipCommand&) {
+      throw;
+    } catch (...) {
+      return expect_trap_text(action_name(action), text);
+    }
+    return Result::fail(action_name(action) + " traps \"" + text + "\"",
+                        "returned " + format_values(results));
+  }
+
+  Result cmd_assert_exhaustion(const JValue& cmd) {
+    const JValue& action = action_of(cmd);
+    std::string text = cmd.get_string("text");
+    std::string want = action_name(action) + " traps CallStackExhausted (\"" + text + "\")";
+    std::vector<cw::Value> results;
+    try {
+      results = perform(action);
+    } catch (const BadCommand&) {
+      throw;
+    } catch (const SkipCommand&) {
+      throw;
+    } catch (const cw::Trap& t) {
+      if (t.kind() == cw::TrapKind::CallStackExhausted)
+        return Result::pass(std::string("trap \"") + t.what() + "\"");
+      return Result::fail(want, describe_current_exception());
+    } catch (...) {
+      return Result::fail(want, describe_current_exception());
+    }
+    return Result::fail(want, "returned " + format_values(results));
+  }
+
+  // assert_invalid and assert_malformed: compilation must throw DecodeError or ValidationError.
+  Result expect_compile_error(const JValue& cmd) {
+    skip_if_text(cmd);
+    std::string text = cmd.get_string("text");
+    std::vector<uint8_t> bytes = load(cmd);
+    std::string want = "DecodeError or ValidationError (\"" + text + "\")";
+    try {
+      cw::Module mod = engine_->compile(bytes);
+      modules_.push_back(mod);
+    } catch (const cw::DecodeError& e) {
+      return Result::pass(std::string("DecodeError \"") + e.what() + "\", expected \"" + text + "\"");
+    } catch (const cw::ValidationError& e) {
+      return Result::pass(std::string("ValidationError \"") + e.what() + "\", expected \"" + text + "\"");
+    } catch (...) {
+      return Result::fail(want, describe_current_exception());
+    }
+    return Result::fail(want, "module compiled");
+  }
+
+  Result cmd_assert_invalid(const JValue& cmd) { return expect_compile_error(cmd); }
+  Result cmd_assert_malformed(const JValue& cmd) { return expect_compile_error(cmd); }
+
+  Result cmd_assert_unlinkable(const JValue& cmd) {
+    skip_if_text(cmd);
+    std::string text = cmd.get_string("text");
+    std::vector<uint8_t> bytes = load(cmd);
+    std::string want = "LinkError (\"" + text + "\")";
+    cw::Module mod;
+    try {
+      mod = engine_->compile(bytes);
+    } catch (...) {
+      return Result::fail("module compiles, then " + want, describe_current_exception());
+    }
+    modules_.push_back(mod);
+    try {
+      store_->instantiate(mod, imports_);
+    } catch (const cw::LinkError& e) {
+      return Result::pass(std::string("LinkError \"") + e.what() + "\", expected \"" + text + "\"");
+    } catch (...) {
+      return Result::fail(want, describe_current_exception());
+    }
+    return Result::fail(want, "instantiated");
+  }
+
+  Result cmd_assert_uninstantiable(const JValue& cmd) {
+    skip_if_text(cmd);
+    std::string text = cmd.get_string("text");
+    std::vector<uint8_t> bytes = load(cmd);
+    std::string want = "trap during instantiation (\"" + text + "\")";
+    cw::Module mod;
+    try {
+      mod = engine_->compile(bytes);
+    } catch (...) {
+      return Result::fail("module compiles, then " + want, describe_current_exception());
+    }
+    modules_.push_back(mod);
+    try {
+      store_->instantiate(mod, imports_);
+    } catch (const cw::Trap& t) {
+      return Result::pass(std::string("trap \"") + t.what() + "\", expected \"" + text + "\"");
+    } catch (...) {
+      return Result::fail(want, describe_current_exception());
+    }
+    return Result::fail(want, "instantiated");
+  }
+
+  std::string json_path_;
+  std::string label_;
+  bool verbose_;
+  fs::path base_dir_;
+
+  std::optional<cw::Engine> engine_;
+  std::optional<cw::Store> store_;
+  cw::Imports imports_;
+  std::vector<cw::Module> modules_;
+  std::map<std::string, Slot> named_;
+  std::optional<Slot> last_;
+
+  size_t passed_ = 0, failed_ = 0, skipped_ = 0;
+};
+
+// ---- --summary -------------------------------------------------------------------------------
+
+int run_summary(const std::string& dir) {
+  struct Counts {
+    unsigned long long passed = 0, failed = 0, skipped = 0, files = 0;
+  };
+  std::map<std::string, Counts> groups;
+  Counts total;
+  std::vector<std::string> problems;
+  std::regex line_re(R"(^(.*): (\d+) passed, (\d+) failed, (\d+) skipped$)");
+
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    std::printf("spec summary: %s is not a directory\n", dir.c_str());
+    return 1;
+  }
+  std::vector<fs::path> results, jsons;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const fs::path& p = it->path();
+    if (p.extension() == ".result") results.push_back(p);
+    else if (p.extension() == ".json") jsons.push_back(p);
+  }
+  std::sort(results.begin(), results.end());
+  std::sort(jsons.begin(), jsons.end());
+
+  for (const fs::path& p : results) {
+    std::ifstream in(p);
+    std::string line, rest;
+    std::getline(in, line);
+    std::smatch m;
+    if (!std::regex_match(line, m, line_re)) {
+      problems.push_back(p.string() + ": unreadable result \"" + line + "\"");
+      continue;
+    }
+    std::string label = m[1];
+    size_t slash = label.find('/');
+    std::string group = slash == std::string::npos ? "other" : label.substr(0, slash);
+    Counts c;
+    c.passed = std::stoull(m[2]);
+    c.failed = std::stoull(m[3]);
+    c.skipped = std::stoull(m[4]);
+    for (Counts* t : {&groups[group], &total}) {
+      t->passed += c.passed;
+      t->failed += c.failed;
+      t->skipped += c.skipped;
+      t->files += 1;
+    }
+    if (std::getline(in, rest) && rest == "crashed") problems.push_back(label + ": crashed");
+  }
+  for (const fs::path& j : jsons) {
+    if (!fs::exists(fs::path(j.string() + ".result")))
+      problems.push_back(j.string() + ": no result (the run crashed, timed out or did not run)");
+  }
+
+  for (const std::string& p : problems) std::printf("%s\n", p.c_str());
+  for (const auto& [g, c] : groups)
+    std::printf("%s: %llu passed, %llu failed, %llu skipped (%llu files)\n", g.c_str(), c.passed,
+                c.failed, c.skipped, c.files);
+  if (results.empty()) std::printf("spec summary: no *.result files under %s\n", dir.c_str());
+  std::printf("spec total: %llu passed, %llu failed, %llu skipped\n", total.passed, total.failed,
+              total.skipped);
+  return (total.failed > 0 || !problems.empty() || results.empty()) ? 1 : 0;
+}
+
+// ---- --parse-only ----------------------------------------------------------------------------
+
+bool mentions_v128(const JValue& v) {
+  if (v.is_object()) {
+    if (v.get_string("type") == "v128") return true;
+    for (const auto& [k, m] : v.as_object())
+      if (mentions_v128(m)) return true;
+  } else if (v.is_array()) {
+    for (const JValue& m : v.as_array())
+      if (mentions_v128(m)) return true;
+  }
+  return false;
+}
+
+int run_parse_only(const std::vector<std::string>& files) {
+  std::map<std::string, unsigned long> counts;
+  unsigned long asserts = 0, v128 = 0, text_modules = 0, binary_modules = 0, missing = 0, bad = 0;
+  for (const std::string& file : files) {
+    JValue doc;
+    try {
+      doc = spec::json::parse_file(file);
+    } catch (const std::exception& e) {
+      std::printf("%s: %s\n", file.c_str(), e.what());
+      ++bad;
+      continue;
+    }
+    const JValue* commands = doc.find("commands");
+    if (!commands || !commands->is_array()) {
+      std::printf("%s: no \"commands\" array\n", file.c_str());
+      ++bad;
+      continue;
+    }
+    fs::path base = fs::path(file).parent_path();
+    unsigned long file_asserts = 0;
+    for (const JValue& cmd : commands->as_array()) {
+      std::string type = cmd.get_string("type", "<no type>");
+      ++counts[type];
+      if (type.starts_with("assert_")) ++file_asserts;
+      std::string mt = cmd.get_string("module_type");
+      if (mt == "text") {
+        ++text_modules;
+        ++counts[type + " (text)"];
+      } else if (mt == "binary") {
+        ++binary_modules;
+        ++counts[type + " (binary)"];
+      }
+      if (mentions_v128(cmd)) ++v128;
+      std::string fn = cmd.get_string("filename");
+      if (!fn.empty() && !fs::exists(base / fn)) {
+        std::printf("%s:%lld: missing module file %s\n", file.c_str(), cmd.get_int("line"), fn.c_str());
+        ++missing;
+      }
+    }
+    asserts += file_asserts;
+  }
+  std::printf("files: %zu (%lu unparsable)\n", files.size(), bad);
+  for (const auto& [type, n] : counts) std::printf("  %-32s %lu\n", type.c_str(), n);
+  std::printf("assertions: %lu\n", asserts);
+  std::printf("commands with v128 values: %lu\n", v128);
+  std::printf("module files: %lu binary, %lu text; missing: %lu\n", binary_modules, text_modules,
+              missing);
+  return (bad || missing) ? 1 : 0;
+}
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: corowasm_spec <file.json> [--label group/file.wast] [-v|--verbose]\n"
+               "       corowasm_spec --summary <dir>\n"
+               "       corowasm_spec --parse-only <file.json>...\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // keep lines in order with the crash handler
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    usage();
+    return 2;
+  }
+  if (args[0] == "--summary") {
+    if (args.size() != 2) {
+      usage();
+      return 2;
+    }
+    return run_summary(args[1]);
+  }
+  if (args[0] == "--parse-only") {
+    if (args.size() < 2) {
+      usage();
+      return 2;
+    }
+    return run_parse_only({args.begin() + 1, args.end()});
+  }
+
+  std::string json, label;
+  bool verbose = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--label" && i + 1 < args.size()) {
+      label = args[++i];
+    } else if (args[i] == "-v" || args[i] == "--verbose") {
+      verbose = true;
+    } else if (json.empty() && !args[i].starts_with("-")) {
+      json = args[i];
+    } else {
+      usage();
+      return 2;
+    }
+  }
+  if (json.empty()) {
+    usage();
+    return 2;
+  }
+  if (label.empty()) label = fs::path(json).stem().string() + ".wast";
+
+  install_crash_handlers();
+  CommandRunner runner(json, label, verbose);
+  return runner.run();
+}
