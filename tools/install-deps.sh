@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install what corowasm needs to build and test on Debian 12 (bookworm).
+set -euo pipefail
+PKGS=(clang-19 lld-19 libclang-rt-19-dev cmake ninja-build wabt doctest-dev
+      libboost1.81-dev libboost-context1.81-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
