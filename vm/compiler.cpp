@@ -276,6 +276,7 @@ class FunctionCompiler {
   void compile_call(uint32_t func_index, bool tail);
   void compile_call_indirect(bool tail);
   void compile_memarg(Op op, const OpInfo& oi);
+  char take_address_add(const Operand& addr, ImmMemAdd& fused);
   void need_memory(uint32_t idx = 0) {
     if (idx >= m_.memories.size()) invalid("unknown memory " + std::to_string(idx));
   }
@@ -462,6 +463,20 @@ void FunctionCompiler::compile() {
   code_.shrink_to_fit();
 }
 
+// If the address operand was computed by the i32.add emitted last, remove that add and
+// return how the access should recompute it ('i' slot+constant, 's' slot+slot).
+char FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
+  Producer p = producer_;
+  if (!reachable() || addr.kind != Operand::Temp || p.start == kNoCode || p.end != code_.size() ||
+      p.dst != addr.slot || p.op != Op::I32Add || (p.form != 'i' && p.form != 's'))
+    return 'p';
+  code_.resize(p.start);
+  producer_.start = kNoCode;
+  fused.a = p.a;
+  fused.b = p.form == 'i' ? uint32_t(p.k) : p.b;
+  return p.form;
+}
+
 void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
   size_t at_align = r_.offset();
   uint32_t align = r_.u32();
@@ -470,25 +485,37 @@ void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
   need_memory();
   if ((1u << std::min(align, 31u)) > oi.size || align >= 32) invalid("alignment must not be larger than natural");
   if (oi.family == OpInfo::Load) {
-    uint32_t pos = height() - 1;
     Operand addr = pop(ValType::I32);
-    pos = height();
-    uint32_t a = slot_of(addr, pos);
-    uint32_t d = temp_slot(height());
-    size_t at = emit(load_handler(op), ImmMem{a, d, offset});
-    push(oi.r);
-    note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, 'l', a, 0, 0);
+    uint32_t pos = height();
+    uint32_t d = temp_slot(pos);
+    ImmMemAdd fused{0, d, offset, 0, 0};
+    char form = take_address_add(addr, fused);
+    size_t at;
+    if (form != 'p') {
+      at = emit(load_handler(op, form), fused);
+      push(oi.r);
+      note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, 'l', 0, 0, 0);
+    } else {
+      uint32_t a = slot_of(addr, pos);
+      at = emit(load_handler(op), ImmMem{a, d, offset});
+      push(oi.r);
+      note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, 'l', a, 0, 0);
+    }
   } else {
     Operand v = pop(oi.b);
     uint32_t vpos = height();
     Operand addr = pop(ValType::I32);
     uint32_t apos = height();
-    uint32_t a = slot_of(addr, apos);
     if (v.kind == Operand::Const) {
-      emit(store_handler(op, true), ImmMemI{a, 0, offset, v.value});
-    } else {
-      emit(store_handler(op, false), ImmMem{a, slot_of(v, vpos), offset});
+      emit(store_handler(op, true), ImmMemI{slot_of(addr, apos), 0, offset, v.value});
+      return;
     }
+    // A Temp value was computed after the address, so only Local values leave the address
+    // add as the last instruction.
+    ImmMemAdd fused{0, v.slot, offset, 0, 0};
+    char form = v.kind == Operand::Local ? take_address_add(addr, fused) : 'p';
+    if (form != 'p') emit(store_handler(op, false, form), fused);
+    else emit(store_handler(op, false), ImmMem{slot_of(addr, apos), slot_of(v, vpos), offset});
   }
 }
 

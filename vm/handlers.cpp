@@ -139,6 +139,35 @@ CW_HANDLER(h_store_i) {
   CW_NEXT(cells_of<ImmMemI>);
 }
 
+template <bool ConstRhs>
+[[gnu::always_inline]] inline uint64_t fused_address(const Slot* fp, const ImmMemAdd& a) {
+  uint32_t rhs = ConstRhs ? a.b : get<uint32_t>(fp, a.b);
+  return uint64_t(uint32_t(get<uint32_t>(fp, a.a) + rhs)) + a.offset;  // the add wraps, as i32.add
+}
+
+template <class V, class M, bool ConstRhs>
+CW_HANDLER(h_load_add) {
+  auto a = imm<ImmMemAdd>(ip);
+  uint64_t ea = fused_address<ConstRhs>(fp, a);
+  if (ea + sizeof(M) > memsize) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<V>(fp, a.v, V(v));
+  CW_NEXT(cells_of<ImmMemAdd>);
+}
+
+template <class V, class M, bool ConstRhs>
+CW_HANDLER(h_store_add) {
+  auto a = imm<ImmMemAdd>(ip);
+  uint64_t ea = fused_address<ConstRhs>(fp, a);
+  if (ea + sizeof(M) > memsize) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(get<V>(fp, a.v));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMemAdd>);
+}
+
 CW_HANDLER(h_memory_size) {
   auto a = imm<ImmSD>(ip);
   put<uint32_t>(fp, a.d, uint32_t(memsize >> 16));
@@ -512,21 +541,26 @@ Handler binary_handler(Op op, char form) {
   }
 }
 
-Handler load_handler(Op op) {
+Handler load_handler(Op op, char addr) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
-#define CW_LOAD(Name, code, text, ValueT, MemT) \
-  case Op::Name: return &h_load<ValueT, MemT>;
+#define CW_LOAD(Name, code, text, ValueT, MemT)                                          \
+  case Op::Name:                                                                         \
+    return addr == 'i' ? &h_load_add<ValueT, MemT, true>                                 \
+         : addr == 's' ? &h_load_add<ValueT, MemT, false> : &h_load<ValueT, MemT>;
 #include "opcodes.def"
     default: return nullptr;
   }
 }
 
-Handler store_handler(Op op, bool const_value) {
+Handler store_handler(Op op, bool const_value, char addr) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
-#define CW_STORE(Name, code, text, ValueT, MemT) \
-  case Op::Name: return const_value ? &h_store_i<ValueT, MemT> : &h_store<ValueT, MemT>;
+#define CW_STORE(Name, code, text, ValueT, MemT)                                         \
+  case Op::Name:                                                                         \
+    if (const_value) return &h_store_i<ValueT, MemT>;                                    \
+    return addr == 'i' ? &h_store_add<ValueT, MemT, true>                                \
+         : addr == 's' ? &h_store_add<ValueT, MemT, false> : &h_store<ValueT, MemT>;
 #include "opcodes.def"
     default: return nullptr;
   }
@@ -598,10 +632,16 @@ const char* handler_name(Handler h) {
       }
       if (Handler b = branch_compare_handler(op, false)) n[b] = "br_if." + base + "_ss";
       if (Handler b = branch_compare_handler(op, true)) n[b] = "br_if." + base + "_si";
-      if (Handler l = load_handler(op)) n[l] = base;
+      if (Handler l = load_handler(op)) {
+        n[l] = base;
+        n[load_handler(op, 'i')] = base + ".add_si";
+        n[load_handler(op, 's')] = base + ".add_ss";
+      }
       if (Handler s = store_handler(op, false)) {
         n[s] = base;
         n[store_handler(op, true)] = base + "_i";
+        n[store_handler(op, false, 'i')] = base + ".add_si";
+        n[store_handler(op, false, 's')] = base + ".add_ss";
       }
     }
 #define CW_NAME(h) n[&h] = std::string(#h).substr(2);
