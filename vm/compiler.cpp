@@ -363,6 +363,11 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
       to(when_true ? &h_br_z : &h_br_nz, ImmBrS{p.a, 0}, offsetof(ImmBrS, rel));
       return;
     }
+    if (p.form == 'u' && p.op == Op::I64Eqz) {  // as i64.eq / i64.ne against 0
+      code_.resize(p.start);
+      to(branch_compare_handler(when_true ? Op::I64Eq : Op::I64Ne, true), ImmBrSI{p.a, 0, 0}, offsetof(ImmBrSI, rel));
+      return;
+    }
     if ((p.form == 's' || p.form == 'i') && info(p.op).compare) {
       std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
       if (op) {
@@ -868,10 +873,18 @@ void FunctionCompiler::compile_instruction(Op op) {
         if (a.type != b.type && a.type != kUnknown && b.type != kUnknown) invalid("type mismatch");
         t = a.type != kUnknown ? a.type : b.type;
       }
-      // Both values sit below the condition: materialise constants into their own slots.
-      uint32_t sa = slot_of(a, apos), sb = slot_of(b, bpos), sc = slot_of(c, cpos);
       uint32_t d = temp_slot(apos);
-      emit(&h_select, ImmSelect{sc, sa, sb, d});
+      if (a.kind != Operand::Const && b.kind == Operand::Const) {
+        uint32_t sa = a.slot, sc = slot_of(c, cpos);
+        emit(&h_select_si, ImmSelectK{sc, sa, d, 0, b.value});
+      } else if (a.kind == Operand::Const && b.kind != Operand::Const) {
+        uint32_t sb = b.slot, sc = slot_of(c, cpos);
+        emit(&h_select_is, ImmSelectK{sc, sb, d, 0, a.value});
+      } else {
+        // Both values sit below the condition: materialise constants into their own slots.
+        uint32_t sa = slot_of(a, apos), sb = slot_of(b, bpos), sc = slot_of(c, cpos);
+        emit(&h_select, ImmSelect{sc, sa, sb, d});
+      }
       push(t);
       return;
     }

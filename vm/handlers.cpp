@@ -260,6 +260,18 @@ CW_HANDLER(h_select) {
   CW_NEXT(cells_of<ImmSelect>);
 }
 
+CW_HANDLER(h_select_si) {
+  auto a = imm<ImmSelectK>(ip);
+  fp[a.d] = get<uint32_t>(fp, a.c) ? fp[a.x] : a.k;
+  CW_NEXT(cells_of<ImmSelectK>);
+}
+
+CW_HANDLER(h_select_is) {
+  auto a = imm<ImmSelectK>(ip);
+  fp[a.d] = get<uint32_t>(fp, a.c) ? a.k : fp[a.x];
+  CW_NEXT(cells_of<ImmSelectK>);
+}
+
 // ---- calls: push a heap frame and continue in the callee; never recurse natively ----
 
 // Reserve the callee's frame; false when the call stack or value stack must grow first.
@@ -267,9 +279,31 @@ CW_HANDLER(h_select) {
   return nfp + f->frame_slots <= t->stack_end && t->frame_top != t->frame_end;
 }
 
+// Declared locals start at zero. Most functions declare a handful: store them inline rather
+// than paying for a call into libc's memset.
+[[gnu::always_inline]] inline void zero_locals(const FuncCode* f, Slot* fp) {
+  uint32_t n = f->num_locals - f->num_params;
+  Slot* p = fp + f->num_params;
+  if (n > 8) [[unlikely]] {
+    std::memset(p, 0, size_t(n) * sizeof(Slot));
+    return;
+  }
+  switch (n) {
+    case 8: p[7] = 0; [[fallthrough]];
+    case 7: p[6] = 0; [[fallthrough]];
+    case 6: p[5] = 0; [[fallthrough]];
+    case 5: p[4] = 0; [[fallthrough]];
+    case 4: p[3] = 0; [[fallthrough]];
+    case 3: p[2] = 0; [[fallthrough]];
+    case 2: p[1] = 0; [[fallthrough]];
+    case 1: p[0] = 0; [[fallthrough]];
+    default: break;
+  }
+}
+
 [[gnu::always_inline]] inline void push_frame(Thread* t, const FuncCode* f, const Cell* ret, Slot* fp, Slot* nfp) {
   *t->frame_top++ = Frame{f, ret, fp, t->inst, nullptr};
-  std::memset(nfp + f->num_params, 0, size_t(f->num_locals - f->num_params) * sizeof(Slot));
+  zero_locals(f, nfp);
 }
 
 Exit exit_stack_limit(Thread* t, const Cell* ip, Slot* fp, const FuncCode* callee) {
@@ -350,7 +384,7 @@ CW_HANDLER(h_call_indirect) {
 // now names the callee, so endless tail recursion runs in constant space.
 [[gnu::always_inline]] inline void reuse_frame(Thread* t, const FuncCode* f, Slot* fp, uint32_t args) {
   std::memmove(fp, fp + args, size_t(f->num_params) * sizeof(Slot));
-  std::memset(fp + f->num_params, 0, size_t(f->num_locals - f->num_params) * sizeof(Slot));
+  zero_locals(f, fp);
   t->frame_top[-1].func = f;
 }
 
@@ -648,7 +682,7 @@ const char* handler_name(Handler h) {
     CW_NAME(h_unreachable) CW_NAME(h_copy) CW_NAME(h_const) CW_NAME(h_br) CW_NAME(h_br_nz) CW_NAME(h_br_z)
     CW_NAME(h_br_table) CW_NAME(h_return) CW_NAME(h_return1) CW_NAME(h_call) CW_NAME(h_call_import)
     CW_NAME(h_call_indirect) CW_NAME(h_return_call) CW_NAME(h_return_call_import)
-    CW_NAME(h_return_call_indirect) CW_NAME(h_select) CW_NAME(h_global_get) CW_NAME(h_global_set)
+    CW_NAME(h_return_call_indirect) CW_NAME(h_select) CW_NAME(h_select_si) CW_NAME(h_select_is) CW_NAME(h_global_get) CW_NAME(h_global_set)
     CW_NAME(h_memory_size) CW_NAME(h_memory_grow) CW_NAME(h_memory_init) CW_NAME(h_data_drop)
     CW_NAME(h_memory_copy) CW_NAME(h_memory_fill) CW_NAME(h_ref_is_null) CW_NAME(h_ref_func)
     CW_NAME(h_table_get) CW_NAME(h_table_set) CW_NAME(h_table_size) CW_NAME(h_table_grow)

@@ -44,6 +44,7 @@ struct ImmCall { const struct FuncCode* func; uint32_t args; };
 struct ImmCallImport { uint32_t func, args; };
 struct ImmCallIndirect { uint32_t type_id, table, index, args; };
 struct ImmSelect { uint32_t c, a, b, d; };
+struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a constant
 struct ImmIdxS { uint32_t idx, s; };                   // global.get/set, ref.func, table.size ...
 struct ImmTable2 { uint32_t x, y, a, b, c; };          // table/memory bulk ops: indices + 3 slots
 
@@ -72,6 +73,8 @@ CW_HANDLER(h_return_call);           // ImmCall (args already moved to fp[0..])
 CW_HANDLER(h_return_call_import);    // ImmCallImport
 CW_HANDLER(h_return_call_indirect);  // ImmCallIndirect
 CW_HANDLER(h_select);        // ImmSelect
+CW_HANDLER(h_select_si);     // ImmSelectK: c ? fp[x] : k
+CW_HANDLER(h_select_is);     // ImmSelectK: c ? k : fp[x]
 CW_HANDLER(h_global_get);    // ImmIdxS (s = dst)
 CW_HANDLER(h_global_set);    // ImmIdxS
 CW_HANDLER(h_memory_size);   // ImmSD (d)
