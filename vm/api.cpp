@@ -97,6 +97,17 @@ std::vector<ExportDesc> Module::exports() const {
   return out;
 }
 
+ModuleStats Module::stats() const {
+  ModuleStats st;
+  st.wasm_bytes = data_->bytes.size();
+  st.functions = data_->codes.size();
+  for (auto& c : data_->codes) {
+    st.wasm_code_bytes += c->body_size;
+    st.compiled_code_bytes += c->code.size() * sizeof(detail::Cell);
+  }
+  return st;
+}
+
 Instance Module::instantiate(const Imports& imports) const {
   Store store(std::make_shared<StoreData>(data_->config));
   return store.instantiate(*this, imports);

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #include "handlers.h"
 #include "numeric.h"
@@ -129,6 +130,7 @@ class FunctionCompiler {
     fc_->type_index = m.func_types[func_index];
     fc_->type_id = m.type_ids[fc_->type_index];
     fc_->body_offset = offset;
+    fc_->body_size = body.size();
   }
 
   void compile();
@@ -142,6 +144,8 @@ class FunctionCompiler {
 
   template <class Imm>
   size_t emit(Handler h, const Imm& imm) {
+    // Immediates are copied bytewise: padding would leave indeterminate bytes in the code.
+    static_assert(std::has_unique_object_representations_v<Imm>, "immediates must have no padding");
     if (!reachable()) return kNoCode;
     size_t at = code_.size();
     code_.resize(at + cells_of<Imm>);

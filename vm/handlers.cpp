@@ -5,6 +5,8 @@
 #include "handlers.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <unordered_map>
 
 #include "numeric.h"
@@ -652,47 +654,89 @@ const char* op_name(Op op) {
   return op < Op::Count_ ? names[size_t(op)] : "?";
 }
 
-const char* handler_name(Handler h) {
-  static const std::unordered_map<Handler, std::string> names = [] {
-    std::unordered_map<Handler, std::string> n;
+namespace {
+
+struct HandlerInfo {
+  std::string name;
+  uint32_t cells;  // instruction length; 0 = variable (br_table)
+};
+
+const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
+  static const std::unordered_map<Handler, HandlerInfo> infos = [] {
+    std::unordered_map<Handler, HandlerInfo> n;
     for (size_t i = 0; i < size_t(Op::Count_); ++i) {
       Op op = Op(i);
       std::string base = op_name(op);
-      if (Handler u = unary_handler(op)) n[u] = base;
+      if (Handler u = unary_handler(op)) n[u] = {base, cells_of<ImmSD>};
       if (binary_handler(op, 's')) {
-        n[binary_handler(op, 's')] = base + "_ss";
-        n[binary_handler(op, 'i')] = base + "_si";
-        n[binary_handler(op, 'l')] = base + "_is";
+        n[binary_handler(op, 's')] = {base + "_ss", cells_of<ImmSSD>};
+        n[binary_handler(op, 'i')] = {base + "_si", cells_of<ImmSID>};
+        n[binary_handler(op, 'l')] = {base + "_is", cells_of<ImmISD>};
       }
-      if (Handler b = branch_compare_handler(op, false)) n[b] = "br_if." + base + "_ss";
-      if (Handler b = branch_compare_handler(op, true)) n[b] = "br_if." + base + "_si";
+      if (Handler b = branch_compare_handler(op, false)) n[b] = {"br_if." + base + "_ss", cells_of<ImmBrSS>};
+      if (Handler b = branch_compare_handler(op, true)) n[b] = {"br_if." + base + "_si", cells_of<ImmBrSI>};
       if (Handler l = load_handler(op)) {
-        n[l] = base;
-        n[load_handler(op, 'i')] = base + ".add_si";
-        n[load_handler(op, 's')] = base + ".add_ss";
+        n[l] = {base, cells_of<ImmMem>};
+        n[load_handler(op, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
+        n[load_handler(op, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
       }
-      if (Handler s = store_handler(op, false)) {
-        n[s] = base;
-        n[store_handler(op, true)] = base + "_i";
-        n[store_handler(op, false, 'i')] = base + ".add_si";
-        n[store_handler(op, false, 's')] = base + ".add_ss";
+      if (Handler st = store_handler(op, false)) {
+        n[st] = {base, cells_of<ImmMem>};
+        n[store_handler(op, true)] = {base + "_i", cells_of<ImmMemI>};
+        n[store_handler(op, false, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
       }
     }
-#define CW_NAME(h) n[&h] = std::string(#h).substr(2);
-    CW_NAME(h_unreachable) CW_NAME(h_copy) CW_NAME(h_const) CW_NAME(h_br) CW_NAME(h_br_nz) CW_NAME(h_br_z)
-    CW_NAME(h_br_table) CW_NAME(h_return) CW_NAME(h_return1) CW_NAME(h_call) CW_NAME(h_call_import)
-    CW_NAME(h_call_indirect) CW_NAME(h_return_call) CW_NAME(h_return_call_import)
-    CW_NAME(h_return_call_indirect) CW_NAME(h_select) CW_NAME(h_select_si) CW_NAME(h_select_is) CW_NAME(h_global_get) CW_NAME(h_global_set)
-    CW_NAME(h_memory_size) CW_NAME(h_memory_grow) CW_NAME(h_memory_init) CW_NAME(h_data_drop)
-    CW_NAME(h_memory_copy) CW_NAME(h_memory_fill) CW_NAME(h_ref_is_null) CW_NAME(h_ref_func)
-    CW_NAME(h_table_get) CW_NAME(h_table_set) CW_NAME(h_table_size) CW_NAME(h_table_grow)
-    CW_NAME(h_table_fill) CW_NAME(h_table_copy) CW_NAME(h_table_init) CW_NAME(h_elem_drop)
-    CW_NAME(h_return_to_host)
-#undef CW_NAME
+#define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
+    CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
+    CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
+    CW_INFO(h_call, ImmCall) CW_INFO(h_call_import, ImmCallImport) CW_INFO(h_call_indirect, ImmCallIndirect)
+    CW_INFO(h_return_call, ImmCall) CW_INFO(h_return_call_import, ImmCallImport)
+    CW_INFO(h_return_call_indirect, ImmCallIndirect) CW_INFO(h_select, ImmSelect)
+    CW_INFO(h_select_si, ImmSelectK) CW_INFO(h_select_is, ImmSelectK) CW_INFO(h_global_get, ImmIdxS)
+    CW_INFO(h_global_set, ImmIdxS) CW_INFO(h_memory_size, ImmSD) CW_INFO(h_memory_grow, ImmSD)
+    CW_INFO(h_memory_init, ImmTable2) CW_INFO(h_data_drop, ImmIdxS) CW_INFO(h_memory_copy, ImmTable2)
+    CW_INFO(h_memory_fill, ImmTable2) CW_INFO(h_ref_is_null, ImmSD) CW_INFO(h_ref_func, ImmIdxS)
+    CW_INFO(h_table_get, ImmTable2) CW_INFO(h_table_set, ImmTable2) CW_INFO(h_table_size, ImmIdxS)
+    CW_INFO(h_table_grow, ImmTable2) CW_INFO(h_table_fill, ImmTable2) CW_INFO(h_table_copy, ImmTable2)
+    CW_INFO(h_table_init, ImmTable2) CW_INFO(h_elem_drop, ImmIdxS)
+#undef CW_INFO
+    n[&h_br_table] = {"br_table", 0};
+    n[&h_return_to_host] = {"return_to_host", 1};
     return n;
   }();
-  auto it = names.find(h);
-  return it == names.end() ? "?" : it->second.c_str();
+  return infos;
+}
+
+}  // namespace
+
+const char* handler_name(Handler h) {
+  auto it = handler_infos().find(h);
+  return it == handler_infos().end() ? "?" : it->second.name.c_str();
+}
+
+std::string disassemble(const FuncCode& f) {
+  std::string out;
+  char line[160];
+  std::snprintf(line, sizeof line, "func %u: %u params, %u locals, %u frame slots, %zu cells\n", f.func_index,
+                f.num_params, f.num_locals, f.frame_slots, f.code.size());
+  out += line;
+  for (size_t pc = 0; pc < f.code.size();) {
+    Handler h = f.code[pc].handler;
+    auto it = handler_infos().find(h);
+    uint32_t cells = it == handler_infos().end() ? 1 : it->second.cells;
+    if (h == &h_br_table) cells = 2 + (imm<ImmBrTable>(&f.code[pc]).count + 2) / 2;
+    std::snprintf(line, sizeof line, "%6zu  %-28s", pc, it == handler_infos().end() ? "?" : it->second.name.c_str());
+    out += line;
+    // Immediates as 32-bit words: slots, constants and relative targets alike.
+    for (size_t c = pc + 1; c < pc + cells && c < f.code.size(); ++c) {
+      std::snprintf(line, sizeof line, " %d %d", f.code[c].i32[0], f.code[c].i32[1]);
+      out += line;
+    }
+    out += "\n";
+    pc += cells;
+  }
+  return out;
 }
 
 // ---- the driver's entry into the chain ----

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "exec.h"
 
@@ -30,7 +31,7 @@ struct ImmSD { uint32_t s, d; };                       // unary, copy
 struct ImmSSD { uint32_t a, b, d; };                   // binary
 struct ImmSID { uint32_t a, d; uint64_t b; };          // binary, constant right
 struct ImmISD { uint64_t a; uint32_t b, d; };          // binary, constant left
-struct ImmKD { uint64_t k; uint32_t d; };              // constant -> slot
+struct ImmKD { uint64_t k; uint32_t d; uint32_t pad = 0; };  // constant -> slot
 struct ImmMem { uint32_t addr, v; uint64_t offset; };  // load (v = dst) / store (v = value)
 struct ImmMemI { uint32_t addr, pad; uint64_t offset; uint64_t k; };  // store of a constant
 // Load/store whose address is an i32.add fused in: addr = wrap32(fp[a] + (fp[b] or k)).
@@ -40,7 +41,7 @@ struct ImmBrS { uint32_t c; int32_t rel; };            // br_if / br_unless on s
 struct ImmBrSS { uint32_t a, b; int32_t rel; };        // fused compare + branch
 struct ImmBrSI { uint32_t a; int32_t rel; uint64_t b; };
 struct ImmBrTable { uint32_t index, count; };          // then count+1 int32 rels, two per cell
-struct ImmCall { const struct FuncCode* func; uint32_t args; };
+struct ImmCall { const struct FuncCode* func; uint32_t args; uint32_t pad = 0; };
 struct ImmCallImport { uint32_t func, args; };
 struct ImmCallIndirect { uint32_t type_id, table, index, args; };
 struct ImmSelect { uint32_t c, a, b, d; };
@@ -97,5 +98,7 @@ CW_HANDLER(h_return_to_host);
 
 // Name of a handler for the disassembler ("?" when unknown).
 const char* handler_name(Handler h);
+// One line per instruction: cell index, handler name, immediates as 32-bit words.
+std::string disassemble(const struct FuncCode& f);
 
 }  // namespace corowasm::detail

@@ -32,6 +32,7 @@ struct FuncCode {
   uint32_t num_locals = 0;    // params + declared locals, in slots
   uint32_t frame_slots = 0;   // locals + deepest operand stack
   size_t body_offset = 0;     // where the body starts in the module bytes (for messages)
+  size_t body_size = 0;
   std::vector<Cell> code;
 };
 

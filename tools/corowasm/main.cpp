@@ -3,6 +3,10 @@
 //   corowasm validate FILE.wasm
 #include <corowasm/corowasm.h>
 
+// The runner is part of corowasm itself: `disasm` reads the compiled code directly.
+#include "handlers.h"
+#include "module.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +29,8 @@ constexpr const char* kUsage =
     "      Options go before the file; everything after it belongs to the guest.\n"
     "  validate FILE.wasm\n"
     "      Decode and validate FILE.wasm; print \"valid\" or the error.\n"
+    "  disasm FILE.wasm\n"
+    "      Print the threaded code compiled for every defined function.\n"
     "  --help\n"
     "      Show this text.\n"
     "\n"
@@ -128,6 +134,25 @@ int cmd_validate(int argc, char** argv) {
   }
 }
 
+int cmd_disasm(int argc, char** argv) {
+  if (argc != 1) {
+    std::cerr << kUsage;
+    return 1;
+  }
+  try {
+    corowasm::Engine engine;
+    corowasm::Module module = engine.compile(read_file(argv[0]));
+    for (auto& code : module.data()->codes) std::cout << corowasm::detail::disassemble(*code);
+    corowasm::ModuleStats st = module.stats();
+    std::cout << st.functions << " functions, " << st.wasm_code_bytes << " bytes of wasm code -> "
+              << st.compiled_code_bytes << " bytes of threaded code\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << argv[0] << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,6 +163,7 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "run") return cmd_run(argc - 2, argv + 2);
   if (cmd == "validate") return cmd_validate(argc - 2, argv + 2);
+  if (cmd == "disasm") return cmd_disasm(argc - 2, argv + 2);
   std::cerr << "corowasm: unknown command \"" << cmd << "\"\n" << kUsage;
   return 1;
 }

@@ -192,12 +192,21 @@ struct ExportDesc {
 class Imports;
 class Instance;
 
+// Sizes of a compiled module, for tuning and benchmarks.
+struct ModuleStats {
+  size_t wasm_bytes = 0;          // the whole binary
+  size_t wasm_code_bytes = 0;     // the function bodies
+  size_t compiled_code_bytes = 0; // threaded code generated for them
+  size_t functions = 0;           // defined functions
+};
+
 class Module {
  public:
   Module() = default;
   explicit Module(std::shared_ptr<const detail::ModuleData> data) : data_(std::move(data)) {}
   std::vector<ImportDesc> imports() const;
   std::vector<ExportDesc> exports() const;
+  ModuleStats stats() const;
   // Instantiate into a fresh Store of its own.
   Instance instantiate(const Imports& imports) const;
   Instance instantiate() const;
