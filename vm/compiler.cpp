@@ -116,9 +116,11 @@ struct Producer {
   size_t dst_byte_pos = 0;   // byte offset of its destination slot field
   uint32_t dst = 0;
   Op op = Op::Nop;
-  char form = 0;             // 's' slot,slot; 'i' slot,const; 'u' unary
+  char form = 0;             // 's' slot,slot; 'i' slot,const; 'u' unary;
+                             // 'S' / 'I' i32.add of (a << shift) and a slot / constant
   uint32_t a = 0, b = 0;
   uint64_t k = 0;
+  uint32_t shift = 0;
 };
 
 class FunctionCompiler {
@@ -163,10 +165,19 @@ class FunctionCompiler {
     fixups.clear();
     producer_.start = kNoCode;  // a label: the previous instruction is no longer alone on its path
   }
-  void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k) {
+  void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k,
+                     uint32_t shift = 0) {
     if (at == kNoCode) return;
-    producer_ = {at, code_.size(), dst_byte_pos, dst, op, form, a, b, k};
+    producer_ = {at, code_.size(), dst_byte_pos, dst, op, form, a, b, k, shift};
   }
+  // The producer, if it is the last instruction and wrote the Temp `o`.
+  const Producer* last_producer_of(const Operand& o) const {
+    const Producer& p = producer_;
+    if (!reachable() || o.kind != Operand::Temp || p.start == kNoCode || p.end != code_.size() || p.dst != o.slot)
+      return nullptr;
+    return &p;
+  }
+  bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
 
   // ---- operand stack ----
   uint32_t height() const { return uint32_t(stack_.size()); }
@@ -475,15 +486,42 @@ void FunctionCompiler::compile() {
 // If the address operand was computed by the i32.add emitted last, remove that add and
 // return how the access should recompute it ('i' slot+constant, 's' slot+slot).
 char FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
-  Producer p = producer_;
-  if (!reachable() || addr.kind != Operand::Temp || p.start == kNoCode || p.end != code_.size() ||
-      p.dst != addr.slot || p.op != Op::I32Add || (p.form != 'i' && p.form != 's'))
+  const Producer* pp = last_producer_of(addr);
+  if (!pp || pp->op != Op::I32Add || (pp->form != 'i' && pp->form != 's' && pp->form != 'I' && pp->form != 'S'))
     return 'p';
+  Producer p = *pp;
   code_.resize(p.start);
   producer_.start = kNoCode;
   fused.a = p.a;
-  fused.b = p.form == 'i' ? uint32_t(p.k) : p.b;
+  fused.b = (p.form == 'i' || p.form == 'I') ? uint32_t(p.k) : p.b;
+  fused.shift = p.shift;
   return p.form;
+}
+
+// `i32.shl x, k` emitted last and consumed by this i32.add: one handler computes
+// (x << k) + other. Loads and stores then fuse the whole address.
+bool FunctionCompiler::fuse_add_of_shift(Operand a, Operand b, uint32_t pos) {
+  const Producer* pa = last_producer_of(a);
+  const Producer* pb = last_producer_of(b);
+  const Producer* p = pa ? pa : pb;
+  if (!p || p->op != Op::I32Shl || p->form != 'i') return false;
+  Producer shl = *p;
+  const Operand& other = pa ? b : a;
+  code_.resize(shl.start);
+  producer_.start = kNoCode;
+  uint32_t d = temp_slot(pos);
+  uint32_t shift = uint32_t(shl.k & 31);
+  size_t at;
+  if (other.kind == Operand::Const) {
+    at = emit(&h_i32_add_shl_si, ImmAddShl{shl.a, 0, d, shift, other.value});
+    push(ValType::I32);
+    note_producer(at, field_pos(at, offsetof(ImmAddShl, d)), d, Op::I32Add, 'I', shl.a, 0, uint32_t(other.value), shift);
+  } else {
+    at = emit(&h_i32_add_shl_ss, ImmAddShl{shl.a, other.slot, d, shift, 0});
+    push(ValType::I32);
+    note_producer(at, field_pos(at, offsetof(ImmAddShl, d)), d, Op::I32Add, 'S', shl.a, other.slot, 0, shift);
+  }
+  return true;
 }
 
 void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
@@ -613,6 +651,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       Operand b = pop(oi.b);
       Operand a = pop(oi.a);
       uint32_t pos = height();
+      if (op == Op::I32Add && fuse_add_of_shift(a, b, pos)) return;
       uint32_t d = temp_slot(pos);
       if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
       size_t at;
@@ -887,7 +926,10 @@ void FunctionCompiler::compile_instruction(Op op) {
       } else {
         // Both values sit below the condition: materialise constants into their own slots.
         uint32_t sa = slot_of(a, apos), sb = slot_of(b, bpos), sc = slot_of(c, cpos);
-        emit(&h_select, ImmSelect{sc, sa, sb, d});
+        size_t at = emit(&h_select, ImmSelect{sc, sa, sb, d});
+        push(t);
+        note_producer(at, field_pos(at, offsetof(ImmSelect, d)), d, Op::Select, 'x', 0, 0, 0);
+        return;
       }
       push(t);
       return;

@@ -5,6 +5,8 @@
 #include "handlers.h"
 
 #include <algorithm>
+#include <map>
+#include <vector>
 #include <cstdio>
 #include <string>
 #include <unordered_map>
@@ -141,16 +143,18 @@ CW_HANDLER(h_store_i) {
   CW_NEXT(cells_of<ImmMemI>);
 }
 
-template <bool ConstRhs>
+template <bool ConstRhs, bool Shift>
 [[gnu::always_inline]] inline uint64_t fused_address(const Slot* fp, const ImmMemAdd& a) {
   uint32_t rhs = ConstRhs ? a.b : get<uint32_t>(fp, a.b);
-  return uint64_t(uint32_t(get<uint32_t>(fp, a.a) + rhs)) + a.offset;  // the add wraps, as i32.add
+  uint32_t x = get<uint32_t>(fp, a.a);
+  if constexpr (Shift) x <<= (a.shift & 31);
+  return uint64_t(uint32_t(x + rhs)) + a.offset;  // the add wraps, as i32.add
 }
 
-template <class V, class M, bool ConstRhs>
+template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_load_add) {
   auto a = imm<ImmMemAdd>(ip);
-  uint64_t ea = fused_address<ConstRhs>(fp, a);
+  uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
   if (ea + sizeof(M) > memsize) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v;
@@ -159,15 +163,27 @@ CW_HANDLER(h_load_add) {
   CW_NEXT(cells_of<ImmMemAdd>);
 }
 
-template <class V, class M, bool ConstRhs>
+template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_store_add) {
   auto a = imm<ImmMemAdd>(ip);
-  uint64_t ea = fused_address<ConstRhs>(fp, a);
+  uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
   if (ea + sizeof(M) > memsize) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v = M(get<V>(fp, a.v));
   std::memcpy(mem + ea, &v, sizeof(M));
   CW_NEXT(cells_of<ImmMemAdd>);
+}
+
+CW_HANDLER(h_i32_add_shl_ss) {
+  auto a = imm<ImmAddShl>(ip);
+  put<uint32_t>(fp, a.d, (get<uint32_t>(fp, a.a) << (a.shift & 31)) + get<uint32_t>(fp, a.b));
+  CW_NEXT(cells_of<ImmAddShl>);
+}
+
+CW_HANDLER(h_i32_add_shl_si) {
+  auto a = imm<ImmAddShl>(ip);
+  put<uint32_t>(fp, a.d, (get<uint32_t>(fp, a.a) << (a.shift & 31)) + uint32_t(a.k));
+  CW_NEXT(cells_of<ImmAddShl>);
 }
 
 CW_HANDLER(h_memory_size) {
@@ -582,8 +598,13 @@ Handler load_handler(Op op, char addr) {
 #define CW_SPECIAL(Name, prefix, code, text)
 #define CW_LOAD(Name, code, text, ValueT, MemT)                                          \
   case Op::Name:                                                                         \
-    return addr == 'i' ? &h_load_add<ValueT, MemT, true>                                 \
-         : addr == 's' ? &h_load_add<ValueT, MemT, false> : &h_load<ValueT, MemT>;
+    switch (addr) {                                                                      \
+      case 'i': return &h_load_add<ValueT, MemT, true, false>;                           \
+      case 's': return &h_load_add<ValueT, MemT, false, false>;                          \
+      case 'I': return &h_load_add<ValueT, MemT, true, true>;                            \
+      case 'S': return &h_load_add<ValueT, MemT, false, true>;                           \
+      default: return &h_load<ValueT, MemT>;                                             \
+    }
 #include "opcodes.def"
     default: return nullptr;
   }
@@ -595,8 +616,13 @@ Handler store_handler(Op op, bool const_value, char addr) {
 #define CW_STORE(Name, code, text, ValueT, MemT)                                         \
   case Op::Name:                                                                         \
     if (const_value) return &h_store_i<ValueT, MemT>;                                    \
-    return addr == 'i' ? &h_store_add<ValueT, MemT, true>                                \
-         : addr == 's' ? &h_store_add<ValueT, MemT, false> : &h_store<ValueT, MemT>;
+    switch (addr) {                                                                      \
+      case 'i': return &h_store_add<ValueT, MemT, true, false>;                          \
+      case 's': return &h_store_add<ValueT, MemT, false, false>;                         \
+      case 'I': return &h_store_add<ValueT, MemT, true, true>;                           \
+      case 'S': return &h_store_add<ValueT, MemT, false, true>;                          \
+      default: return &h_store<ValueT, MemT>;                                            \
+    }
 #include "opcodes.def"
     default: return nullptr;
   }
@@ -679,12 +705,16 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[l] = {base, cells_of<ImmMem>};
         n[load_handler(op, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
         n[load_handler(op, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
+        n[load_handler(op, 'I')] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
+        n[load_handler(op, 'S')] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
       }
       if (Handler st = store_handler(op, false)) {
         n[st] = {base, cells_of<ImmMem>};
         n[store_handler(op, true)] = {base + "_i", cells_of<ImmMemI>};
         n[store_handler(op, false, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
         n[store_handler(op, false, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, 'I')] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, 'S')] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
       }
     }
 #define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
@@ -693,6 +723,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
     CW_INFO(h_call, ImmCall) CW_INFO(h_call_import, ImmCallImport) CW_INFO(h_call_indirect, ImmCallIndirect)
     CW_INFO(h_return_call, ImmCall) CW_INFO(h_return_call_import, ImmCallImport)
     CW_INFO(h_return_call_indirect, ImmCallIndirect) CW_INFO(h_select, ImmSelect)
+    CW_INFO(h_i32_add_shl_ss, ImmAddShl) CW_INFO(h_i32_add_shl_si, ImmAddShl)
     CW_INFO(h_select_si, ImmSelectK) CW_INFO(h_select_is, ImmSelectK) CW_INFO(h_global_get, ImmIdxS)
     CW_INFO(h_global_set, ImmIdxS) CW_INFO(h_memory_size, ImmSD) CW_INFO(h_memory_grow, ImmSD)
     CW_INFO(h_memory_init, ImmTable2) CW_INFO(h_data_drop, ImmIdxS) CW_INFO(h_memory_copy, ImmTable2)
@@ -751,10 +782,32 @@ Exit run(Thread* t) {
   Exit e;
   t->mem = mem;
   t->memsize = memsize;
+#if COROWASM_PROFILE_PAIRS
+  // Counts which handler follows which, to choose fusions by measurement (loop backend only).
+  static std::map<std::pair<Handler, Handler>, uint64_t> pairs;
+  static struct Dump {
+    ~Dump() {
+      std::vector<std::pair<uint64_t, std::string>> v;
+      for (auto& [k, c] : pairs) v.emplace_back(c, std::string(handler_name(k.first)) + " -> " + handler_name(k.second));
+      std::sort(v.rbegin(), v.rend());
+      for (size_t i = 0; i < v.size() && i < 40; ++i)
+        std::fprintf(stderr, "%12llu  %s\n", (unsigned long long)v[i].first, v[i].second.c_str());
+    }
+  } dump;
+  Handler prev = nullptr;
+  do {
+    Handler h = t->ip->handler;
+    ++pairs[{prev, h}];
+    prev = h;
+    e = h(t->ip, t->fp, t->mem, t->memsize, t);
+  } while (e == Exit::Continue);
+  return e;
+#else
   do {
     e = t->ip->handler(t->ip, t->fp, t->mem, t->memsize, t);
   } while (e == Exit::Continue);
   return e;
+#endif
 #endif
 }
 

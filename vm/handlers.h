@@ -34,8 +34,11 @@ struct ImmISD { uint64_t a; uint32_t b, d; };          // binary, constant left
 struct ImmKD { uint64_t k; uint32_t d; uint32_t pad = 0; };  // constant -> slot
 struct ImmMem { uint32_t addr, v; uint64_t offset; };  // load (v = dst) / store (v = value)
 struct ImmMemI { uint32_t addr, pad; uint64_t offset; uint64_t k; };  // store of a constant
-// Load/store whose address is an i32.add fused in: addr = wrap32(fp[a] + (fp[b] or k)).
-struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t pad; };
+// Load/store whose address is an i32.add (optionally of a shifted index) fused in:
+// addr = wrap32((fp[a] << shift) + (fp[b] or b)).
+struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t shift; };
+// i32.add of a shifted index (array addressing): d = (fp[a] << shift) + (fp[b] or k).
+struct ImmAddShl { uint32_t a, b, d, shift; uint64_t k; };
 struct ImmBr { int32_t rel; };                         // relative to the instruction's own cell
 struct ImmBrS { uint32_t c; int32_t rel; };            // br_if / br_unless on slot c
 struct ImmBrSS { uint32_t a, b; int32_t rel; };        // fused compare + branch
@@ -52,7 +55,8 @@ struct ImmTable2 { uint32_t x, y, a, b, c; };          // table/memory bulk ops:
 // Table lookups for the template families (nullptr when `op` is not of that family).
 Handler unary_handler(Op op);
 Handler binary_handler(Op op, char form);  // form: 's' = slot,slot; 'i' = slot,const; 'l' = const,slot
-// addr: 'p' plain slot; 'i' fused i32.add of a slot and a constant; 's' of two slots.
+// addr: 'p' plain slot; 'i' fused i32.add of a slot and a constant; 's' of two slots;
+// 'I' / 'S' the same with the first slot shifted left (ImmMemAdd::shift).
 Handler load_handler(Op op, char addr = 'p');
 Handler store_handler(Op op, bool const_value, char addr = 'p');
 Handler branch_compare_handler(Op op, bool const_rhs);  // jumps when the comparison holds
@@ -73,6 +77,8 @@ CW_HANDLER(h_call_indirect); // ImmCallIndirect
 CW_HANDLER(h_return_call);           // ImmCall (args already moved to fp[0..])
 CW_HANDLER(h_return_call_import);    // ImmCallImport
 CW_HANDLER(h_return_call_indirect);  // ImmCallIndirect
+CW_HANDLER(h_i32_add_shl_ss);  // ImmAddShl
+CW_HANDLER(h_i32_add_shl_si);  // ImmAddShl
 CW_HANDLER(h_select);        // ImmSelect
 CW_HANDLER(h_select_si);     // ImmSelectK: c ? fp[x] : k
 CW_HANDLER(h_select_is);     // ImmSelectK: c ? k : fp[x]
