@@ -153,6 +153,8 @@ class FunctionCompiler {
     code_.resize(at + cells_of<Imm>);
     code_[at].handler = h;
     std::memcpy(&code_[at + 1], &imm, sizeof(Imm));
+    // The producer stays known as the previous one while instructions follow it directly.
+    prev_producer_ = producer_.start != kNoCode && producer_.end == at ? producer_ : Producer{};
     producer_.start = kNoCode;
     return at;
   }
@@ -164,6 +166,7 @@ class FunctionCompiler {
     for (auto& f : fixups) patch(f, code_.size());
     fixups.clear();
     producer_.start = kNoCode;  // a label: the previous instruction is no longer alone on its path
+    prev_producer_.start = kNoCode;
   }
   void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k,
                      uint32_t shift = 0) {
@@ -178,6 +181,7 @@ class FunctionCompiler {
     return &p;
   }
   bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
+  bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
 
   // ---- operand stack ----
   uint32_t height() const { return uint32_t(stack_.size()); }
@@ -313,6 +317,7 @@ class FunctionCompiler {
   uint32_t max_height_ = 0;
   size_t op_offset_ = 0;
   Producer producer_;
+  Producer prev_producer_;  // the producer right before producer_, if adjacent
   const FuncType* type_ = nullptr;
 };
 
@@ -385,6 +390,18 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
     }
     if ((p.form == 's' || p.form == 'i') && info(p.op).compare) {
       std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
+      // An i32 update right before the comparison, of the value it tests, joins the fusion.
+      Producer q = prev_producer_;
+      Handler fused_update = nullptr;
+      if (op && q.start != kNoCode && q.end == p.start && q.form == 'i' && q.dst == p.a)
+        fused_update = op_branch_handler(q.op, *op, p.form == 'i');
+      if (fused_update) {
+        code_.resize(q.start);
+        producer_.start = prev_producer_.start = kNoCode;
+        ImmOpBr imm{q.a, q.dst, p.form == 'i' ? 0u : p.b, 0, uint32_t(q.k), p.form == 'i' ? uint32_t(p.k) : 0u};
+        to(fused_update, imm, offsetof(ImmOpBr, rel));
+        return;
+      }
       if (op) {
         code_.resize(p.start);
         if (p.form == 's') to(branch_compare_handler(*op, false), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
@@ -496,6 +513,34 @@ char FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
   fused.b = (p.form == 'i' || p.form == 'I') ? uint32_t(p.k) : p.b;
   fused.shift = p.shift;
   return p.form;
+}
+
+// A binary operator whose operand is the result of the binary operator emitted last: one
+// handler computes both (i32.shr_u + i32.and, f64.mul + f64.add, ...).
+bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos) {
+  const Producer* pa = last_producer_of(a);
+  const Producer* pb = pa ? nullptr : last_producer_of(b);
+  const Producer* p = pa ? pa : pb;
+  if (!p || (p->form != 'i' && p->form != 's')) return false;
+  bool left = pa != nullptr;
+  const Operand& other = left ? b : a;
+  if (other.kind == Operand::Const && !left) {
+    if (!oi.commute) return false;
+    left = true;  // k op inner == inner op k
+  }
+  char shape = p->form == 'i' ? (other.kind == Operand::Const ? 'A' : 'B') : (other.kind == Operand::Const ? 'D' : 'C');
+  Handler h = chain_handler(p->op, op, shape, left);
+  if (!h) return false;
+  Producer inner = *p;
+  code_.resize(inner.start);
+  producer_.start = kNoCode;
+  uint32_t d = temp_slot(pos);
+  ImmChain c{inner.a, inner.b, other.kind == Operand::Const ? 0 : other.slot, d, inner.k,
+             other.kind == Operand::Const ? other.value : 0};
+  size_t at = emit(h, c);
+  push(oi.r);
+  note_producer(at, field_pos(at, offsetof(ImmChain, d)), d, op, 'c', 0, 0, 0);
+  return true;
 }
 
 // `i32.shl x, k` emitted last and consumed by this i32.add: one handler computes
@@ -652,6 +697,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       Operand a = pop(oi.a);
       uint32_t pos = height();
       if (op == Op::I32Add && fuse_add_of_shift(a, b, pos)) return;
+      if (fuse_chain(op, oi, a, b, pos)) return;
       uint32_t d = temp_slot(pos);
       if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
       size_t at;
@@ -958,7 +1004,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         Producer p = producer_;
         if (v.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == v.slot) {
           write_u32(p.dst_byte_pos, idx);  // the producer writes the local directly
-          producer_.start = kNoCode;
+          producer_.dst = idx;             // still known (a following branch may fuse it)
         } else if (v.kind == Operand::Const) {
           emit(&h_const, ImmKD{v.value, idx});
         } else {

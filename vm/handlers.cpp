@@ -5,6 +5,9 @@
 #include "handlers.h"
 
 #include <algorithm>
+#include <array>
+#include <tuple>
+#include <utility>
 #include <map>
 #include <vector>
 #include <cstdio>
@@ -104,6 +107,106 @@ CW_HANDLER(h_branch_si) {
   auto a = imm<ImmBrSI>(ip);
   if (OpT::apply(get<typename OpT::A>(fp, a.a), from_bits<typename OpT::B>(a.b))) CW_NEXT(a.rel);
   CW_NEXT(cells_of<ImmBrSI>);
+}
+
+// ---- fused chains of two binary operators ----
+
+template <class Op1, class Op2, char Shape, bool InnerLeft>
+CW_HANDLER(h_chain) {
+  auto a = imm<ImmChain>(ip);
+  using T = typename Op1::A;
+  T y = (Shape == 'A' || Shape == 'B') ? from_bits<T>(a.k1) : get<T>(fp, a.y);
+  T inner = Op1::apply(get<T>(fp, a.x), y);
+  T z = (Shape == 'A' || Shape == 'D') ? from_bits<T>(a.k2) : get<T>(fp, a.z);
+  put<T>(fp, a.d, InnerLeft ? Op2::apply(inner, z) : Op2::apply(z, inner));
+  CW_NEXT(cells_of<ImmChain>);
+}
+
+// Operators that chain: non-trapping, one type in and out.
+using I32ChainOps = std::tuple<num::I32Add, num::I32Sub, num::I32Mul, num::I32And, num::I32Or, num::I32Xor,
+                               num::I32Shl, num::I32ShrS, num::I32ShrU>;
+using I64ChainOps = std::tuple<num::I64Add, num::I64Sub, num::I64Mul, num::I64And, num::I64Or, num::I64Xor,
+                               num::I64Shl, num::I64ShrS, num::I64ShrU>;
+using F32ChainOps = std::tuple<num::F32Add, num::F32Sub, num::F32Mul>;
+using F64ChainOps = std::tuple<num::F64Add, num::F64Sub, num::F64Mul>;
+constexpr Op kI32ChainOps[] = {Op::I32Add, Op::I32Sub, Op::I32Mul, Op::I32And, Op::I32Or, Op::I32Xor,
+                               Op::I32Shl, Op::I32ShrS, Op::I32ShrU};
+constexpr Op kI64ChainOps[] = {Op::I64Add, Op::I64Sub, Op::I64Mul, Op::I64And, Op::I64Or, Op::I64Xor,
+                               Op::I64Shl, Op::I64ShrS, Op::I64ShrU};
+constexpr Op kF32ChainOps[] = {Op::F32Add, Op::F32Sub, Op::F32Mul};
+constexpr Op kF64ChainOps[] = {Op::F64Add, Op::F64Sub, Op::F64Mul};
+
+template <class Ops, char Shape, bool Left, size_t... K>
+constexpr std::array<Handler, sizeof...(K)> chain_table(std::index_sequence<K...>) {
+  constexpr size_t n = std::tuple_size_v<Ops>;
+  return {&h_chain<std::tuple_element_t<K / n, Ops>, std::tuple_element_t<K % n, Ops>, Shape, Left>...};
+}
+
+template <class Ops, size_t N>
+Handler chain_lookup(const Op (&ops)[N], Op op1, Op op2, char shape, bool left) {
+  static_assert(N == std::tuple_size_v<Ops>);
+  size_t i = std::find(ops, ops + N, op1) - ops, j = std::find(ops, ops + N, op2) - ops;
+  if (i == N || j == N) return nullptr;
+  using Seq = std::make_index_sequence<N * N>;
+  static constexpr auto a = chain_table<Ops, 'A', true>(Seq{});
+  static constexpr auto b = chain_table<Ops, 'B', true>(Seq{});
+  static constexpr auto bl = chain_table<Ops, 'B', false>(Seq{});
+  static constexpr auto c = chain_table<Ops, 'C', true>(Seq{});
+  static constexpr auto cl = chain_table<Ops, 'C', false>(Seq{});
+  static constexpr auto d = chain_table<Ops, 'D', true>(Seq{});
+  size_t k = i * N + j;
+  switch (shape) {
+    case 'A': return left ? a[k] : nullptr;
+    case 'B': return left ? b[k] : bl[k];
+    case 'C': return left ? c[k] : cl[k];
+    case 'D': return left ? d[k] : nullptr;
+    default: return nullptr;
+  }
+}
+
+Handler chain_handler(Op op1, Op op2, char shape, bool inner_left) {
+  if (Handler h = chain_lookup<I32ChainOps>(kI32ChainOps, op1, op2, shape, inner_left)) return h;
+  if (Handler h = chain_lookup<I64ChainOps>(kI64ChainOps, op1, op2, shape, inner_left)) return h;
+  // Float chains keep both roundings (no FMA contraction): only slot operands.
+  if (shape != 'C') return nullptr;
+  if (Handler h = chain_lookup<F32ChainOps>(kF32ChainOps, op1, op2, shape, inner_left)) return h;
+  return chain_lookup<F64ChainOps>(kF64ChainOps, op1, op2, shape, inner_left);
+}
+
+// ---- an i32 update fused into the compare-and-branch that tests it ----
+
+template <class Op1, class Cmp, bool ConstRhs>
+CW_HANDLER(h_op_branch) {
+  auto a = imm<ImmOpBr>(ip);
+  uint32_t v = Op1::apply(get<uint32_t>(fp, a.x), a.k1);
+  put<uint32_t>(fp, a.d, v);
+  uint32_t rhs = ConstRhs ? a.k2 : get<uint32_t>(fp, a.b);  // read after the write, as unfused
+  if (Cmp::apply(v, rhs)) CW_NEXT(a.rel);
+  CW_NEXT(cells_of<ImmOpBr>);
+}
+
+using OpBranchUpdates = std::tuple<num::I32Add, num::I32Sub, num::I32And>;
+constexpr Op kOpBranchUpdates[] = {Op::I32Add, Op::I32Sub, Op::I32And};
+using OpBranchCompares = std::tuple<num::I32Eq, num::I32Ne, num::I32LtS, num::I32LtU, num::I32GtS, num::I32GtU,
+                                    num::I32LeS, num::I32LeU, num::I32GeS, num::I32GeU>;
+constexpr Op kOpBranchCompares[] = {Op::I32Eq, Op::I32Ne, Op::I32LtS, Op::I32LtU, Op::I32GtS, Op::I32GtU,
+                                    Op::I32LeS, Op::I32LeU, Op::I32GeS, Op::I32GeU};
+
+template <bool ConstRhs, size_t... K>
+constexpr std::array<Handler, sizeof...(K)> op_branch_table(std::index_sequence<K...>) {
+  constexpr size_t n = std::tuple_size_v<OpBranchCompares>;
+  return {&h_op_branch<std::tuple_element_t<K / n, OpBranchUpdates>, std::tuple_element_t<K % n, OpBranchCompares>,
+                       ConstRhs>...};
+}
+
+Handler op_branch_handler(Op op1, Op cmp, bool const_rhs) {
+  constexpr size_t nu = std::size(kOpBranchUpdates), nc = std::size(kOpBranchCompares);
+  size_t i = std::find(std::begin(kOpBranchUpdates), std::end(kOpBranchUpdates), op1) - std::begin(kOpBranchUpdates);
+  size_t j = std::find(std::begin(kOpBranchCompares), std::end(kOpBranchCompares), cmp) - std::begin(kOpBranchCompares);
+  if (i == nu || j == nc) return nullptr;
+  static constexpr auto ss = op_branch_table<false>(std::make_index_sequence<nu * nc>{});
+  static constexpr auto si = op_branch_table<true>(std::make_index_sequence<nu * nc>{});
+  return const_rhs ? si[i * nc + j] : ss[i * nc + j];
 }
 
 // ---- memory ----
@@ -717,6 +820,18 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[store_handler(op, false, 'S')] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
       }
     }
+    for (size_t i = 0; i < size_t(Op::Count_); ++i)
+      for (size_t j = 0; j < size_t(Op::Count_); ++j)
+        for (char shape : {'A', 'B', 'C', 'D'})
+          for (bool left : {true, false})
+            if (Handler h = chain_handler(Op(i), Op(j), shape, left))
+              n[h] = {std::string(op_name(Op(i))) + (left ? "->" : "->r.") + op_name(Op(j)) + "." + shape,
+                      cells_of<ImmChain>};
+    for (Op u : kOpBranchUpdates)
+      for (Op c : kOpBranchCompares)
+        for (bool k : {false, true})
+          n[op_branch_handler(u, c, k)] = {std::string(op_name(u)) + "->br_if." + op_name(c) + (k ? "_si" : "_ss"),
+                                           cells_of<ImmOpBr>};
 #define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
     CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
     CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
@@ -790,7 +905,10 @@ Exit run(Thread* t) {
       std::vector<std::pair<uint64_t, std::string>> v;
       for (auto& [k, c] : pairs) v.emplace_back(c, std::string(handler_name(k.first)) + " -> " + handler_name(k.second));
       std::sort(v.rbegin(), v.rend());
-      for (size_t i = 0; i < v.size() && i < 40; ++i)
+      uint64_t total = 0;
+      for (auto& e : v) total += e.first;
+      std::fprintf(stderr, "%12llu  handlers executed\n", (unsigned long long)total);
+      for (size_t i = 0; i < v.size() && i < 60; ++i)
         std::fprintf(stderr, "%12llu  %s\n", (unsigned long long)v[i].first, v[i].second.c_str());
     }
   } dump;

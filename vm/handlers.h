@@ -52,6 +52,15 @@ struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a c
 struct ImmIdxS { uint32_t idx, s; };                   // global.get/set, ref.func, table.size ...
 struct ImmTable2 { uint32_t x, y, a, b, c; };          // table/memory bulk ops: indices + 3 slots
 
+// Two binary operators fused: inner = Op1(fp[x], y), result = Op2(inner, z) (or Op2(z, inner)),
+// where y and z are slots or constants depending on the shape:
+//   'A' inner (slot, k1), outer (inner, k2)        'B' inner (slot, k1), outer with slot z
+//   'C' inner (slot, slot y), outer with slot z    'D' inner (slot, slot y), outer (inner, k2)
+struct ImmChain { uint32_t x, y, z, d; uint64_t k1, k2; };
+// An i32 update fused into the compare-and-branch that tests it (a loop's `i += k; br_if i < n`):
+// v = Op1(fp[x], k1); fp[d] = v; jump when Cmp(v, fp[b] or k2).
+struct ImmOpBr { uint32_t x, d, b; int32_t rel; uint32_t k1, k2; };
+
 // Table lookups for the template families (nullptr when `op` is not of that family).
 Handler unary_handler(Op op);
 Handler binary_handler(Op op, char form);  // form: 's' = slot,slot; 'i' = slot,const; 'l' = const,slot
@@ -60,6 +69,10 @@ Handler binary_handler(Op op, char form);  // form: 's' = slot,slot; 'i' = slot,
 Handler load_handler(Op op, char addr = 'p');
 Handler store_handler(Op op, bool const_value, char addr = 'p');
 Handler branch_compare_handler(Op op, bool const_rhs);  // jumps when the comparison holds
+// Fused Op2(Op1(..), ..); nullptr when the pair or shape is not supported. inner_left: the
+// inner result is Op2's left operand.
+Handler chain_handler(Op op1, Op op2, char shape, bool inner_left);
+Handler op_branch_handler(Op op1, Op cmp, bool const_rhs);
 
 // ---- hand-written handlers ----
 CW_HANDLER(h_unreachable);
