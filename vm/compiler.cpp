@@ -83,6 +83,21 @@ std::optional<Op> inverse_compare(Op op) {
   }
 }
 
+// The comparison with its operands swapped (a < b  ==  b > a).
+Op mirror_compare(Op op) {
+  switch (op) {
+    case Op::I32LtS: return Op::I32GtS; case Op::I32GtS: return Op::I32LtS;
+    case Op::I32LtU: return Op::I32GtU; case Op::I32GtU: return Op::I32LtU;
+    case Op::I32LeS: return Op::I32GeS; case Op::I32GeS: return Op::I32LeS;
+    case Op::I32LeU: return Op::I32GeU; case Op::I32GeU: return Op::I32LeU;
+    case Op::I64LtS: return Op::I64GtS; case Op::I64GtS: return Op::I64LtS;
+    case Op::I64LtU: return Op::I64GtU; case Op::I64GtU: return Op::I64LtU;
+    case Op::I64LeS: return Op::I64GeS; case Op::I64GeS: return Op::I64LeS;
+    case Op::I64LeU: return Op::I64GeU; case Op::I64GeU: return Op::I64LeU;
+    default: return op;  // eq, ne
+  }
+}
+
 struct Operand {
   enum Kind : uint8_t { Temp, Local, Const };
   ValType type = kUnknown;
@@ -156,17 +171,36 @@ class FunctionCompiler {
     // The producer stays known as the previous one while instructions follow it directly.
     prev_producer_ = producer_.start != kNoCode && producer_.end == at ? producer_ : Producer{};
     producer_.start = kNoCode;
+    last_start_ = at;
     return at;
   }
   static size_t field_pos(size_t instr, size_t offset_in_imm) { return (instr + 1) * sizeof(Cell) + offset_in_imm; }
   void write_i32(size_t byte_pos, int32_t v) { std::memcpy(reinterpret_cast<char*>(code_.data()) + byte_pos, &v, 4); }
   void write_u32(size_t byte_pos, uint32_t v) { std::memcpy(reinterpret_cast<char*>(code_.data()) + byte_pos, &v, 4); }
   void patch(const Fixup& f, size_t target) { write_i32(f.byte_pos, int32_t(int64_t(target) - int64_t(f.instr))); }
-  void bind(std::vector<Fixup>& fixups) {
-    for (auto& f : fixups) patch(f, code_.size());
-    fixups.clear();
-    producer_.start = kNoCode;  // a label: the previous instruction is no longer alone on its path
+  // A jump target at the current position: no fusion may merge instructions across it, since
+  // the earlier ones are no longer alone on the path that reaches it.
+  size_t label_here() {
+    producer_.start = kNoCode;
     prev_producer_.start = kNoCode;
+    last_start_ = kNoCode;
+    return code_.size();
+  }
+  void bind(std::vector<Fixup>& fixups) {
+    size_t target = label_here();
+    for (auto& f : fixups) patch(f, target);
+    fixups.clear();
+  }
+  // Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).
+  void emit_copy(uint32_t src, uint32_t dst) {
+    if (reachable() && last_start_ != kNoCode && code_[last_start_].handler == &h_copy &&
+        last_start_ + cells_of<ImmSD> == code_.size()) {
+      ImmSD first = imm<ImmSD>(&code_[last_start_]);
+      code_.resize(last_start_);
+      emit(&h_copy2, ImmCopy2{first.s, first.d, src, dst});
+      return;
+    }
+    emit(&h_copy, ImmSD{src, dst});
   }
   void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k,
                      uint32_t shift = 0) {
@@ -182,6 +216,7 @@ class FunctionCompiler {
   }
   bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
+  bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
 
   // ---- operand stack ----
   uint32_t height() const { return uint32_t(stack_.size()); }
@@ -241,7 +276,7 @@ class FunctionCompiler {
     Operand& o = stack_[pos];
     if (o.kind == Operand::Temp) return;
     uint32_t dst = temp_slot(pos);
-    if (o.kind == Operand::Local) emit(&h_copy, ImmSD{o.slot, dst});
+    if (o.kind == Operand::Local) emit_copy(o.slot, dst);
     else emit(&h_const, ImmKD{o.value, dst});
     o.kind = Operand::Temp;
     o.slot = dst;
@@ -318,6 +353,7 @@ class FunctionCompiler {
   size_t op_offset_ = 0;
   Producer producer_;
   Producer prev_producer_;  // the producer right before producer_, if adjacent
+  size_t last_start_ = kNoCode;  // the last emitted instruction, unless a label follows it
   const FuncType* type_ = nullptr;
 };
 
@@ -356,7 +392,7 @@ void FunctionCompiler::copy_branch_values(const Control& target) {
     const Operand& o = stack_[height() - n + i];
     uint32_t dst = temp_slot(target.height + i);
     if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, dst});
-    else if (o.slot != dst) emit(&h_copy, ImmSD{o.slot, dst});
+    else if (o.slot != dst) emit_copy(o.slot, dst);
   }
 }
 
@@ -393,12 +429,19 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
       // An i32 update right before the comparison, of the value it tests, joins the fusion.
       Producer q = prev_producer_;
       Handler fused_update = nullptr;
-      if (op && q.start != kNoCode && q.end == p.start && q.form == 'i' && q.dst == p.a)
-        fused_update = op_branch_handler(q.op, *op, p.form == 'i');
+      uint32_t rhs = p.b;
+      if (op && q.start != kNoCode && q.end == p.start && q.form == 'i' && p.form == 's' && q.dst == p.b &&
+          q.dst != p.a) {
+        op = mirror_compare(*op);  // `n != i` after `i += 1`: test `i != n`
+        rhs = p.a;
+      } else if (!(op && q.start != kNoCode && q.end == p.start && q.form == 'i' && q.dst == p.a)) {
+        q.start = kNoCode;
+      }
+      if (q.start != kNoCode) fused_update = op_branch_handler(q.op, *op, p.form == 'i');
       if (fused_update) {
         code_.resize(q.start);
         producer_.start = prev_producer_.start = kNoCode;
-        ImmOpBr imm{q.a, q.dst, p.form == 'i' ? 0u : p.b, 0, uint32_t(q.k), p.form == 'i' ? uint32_t(p.k) : 0u};
+        ImmOpBr imm{q.a, q.dst, p.form == 'i' ? 0u : rhs, 0, uint32_t(q.k), p.form == 'i' ? uint32_t(p.k) : 0u};
         to(fused_update, imm, offsetof(ImmOpBr, rel));
         return;
       }
@@ -436,7 +479,7 @@ void FunctionCompiler::emit_return() {
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
     if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, i});
-    else if (o.slot != i) emit(&h_copy, ImmSD{o.slot, i});
+    else if (o.slot != i) emit_copy(o.slot, i);
   }
   emit(&h_return, ImmBr{0});
 }
@@ -540,6 +583,23 @@ bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b,
   size_t at = emit(h, c);
   push(oi.r);
   note_producer(at, field_pos(at, offsetof(ImmChain, d)), d, op, 'c', 0, 0, 0);
+  return true;
+}
+
+// Two adjacent `i32.add slot, k` (counters and pointers stepping together) run in order in one
+// handler. The second result may still be retargeted by a local.set.
+bool FunctionCompiler::fuse_add_pair(Operand a, Operand b, uint32_t pos) {
+  if (a.kind == Operand::Const) std::swap(a, b);
+  if (!reachable() || b.kind != Operand::Const || a.kind == Operand::Const) return false;
+  Producer p = producer_;
+  if (p.start == kNoCode || p.end != code_.size() || p.op != Op::I32Add || p.form != 'i' ||
+      code_[p.start].handler != binary_handler(Op::I32Add, 'i'))
+    return false;
+  code_.resize(p.start);
+  uint32_t d = temp_slot(pos);
+  size_t at = emit(&h_i32_add2_si, ImmAdd2{p.a, p.dst, uint32_t(p.k), a.slot, d, uint32_t(b.value)});
+  push(ValType::I32);
+  note_producer(at, field_pos(at, offsetof(ImmAdd2, d2)), d, Op::I32Add, 'p', 0, 0, 0);
   return true;
 }
 
@@ -698,6 +758,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       uint32_t pos = height();
       if (op == Op::I32Add && fuse_add_of_shift(a, b, pos)) return;
       if (fuse_chain(op, oi, a, b, pos)) return;
+      if (op == Op::I32Add && fuse_add_pair(a, b, pos)) return;
       uint32_t d = temp_slot(pos);
       if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
       size_t at;
@@ -775,7 +836,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         c.else_fixup = else_fixup;
       }
       if (op == Op::Loop) {
-        c.loop_start = code_.size();
+        c.loop_start = label_here();
         producer_.start = kNoCode;
       }
       // A block in unreachable code validates normally (its stack is not polymorphic) but
@@ -793,7 +854,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       c.kind = Op::Else;
       c.unreachable = false;  // the else-arm is live exactly when the `if` was (c.dead)
       if (c.else_fixup) {
-        patch(*c.else_fixup, code_.size());
+        patch(*c.else_fixup, label_here());
         c.else_fixup.reset();
         producer_.start = kNoCode;
       }
@@ -817,7 +878,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         return;
       }
       close_arm(c);
-      if (c.else_fixup) patch(*c.else_fixup, code_.size());
+      if (c.else_fixup) patch(*c.else_fixup, label_here());
       bind(c.fixups);
       std::vector<ValType> results = std::move(c.results);
       ctrl_.pop_back();
@@ -873,7 +934,7 @@ void FunctionCompiler::compile_instruction(Op op) {
           copy_branch_values(target);
           jump_to(target);
         }
-        if (skip) patch(*skip, code_.size());
+        if (skip) patch(*skip, label_here());
         producer_.start = kNoCode;
       }
       return;
@@ -921,7 +982,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         for (uint32_t i : stubs) {
           Control& target = label(depths[i]);
           size_t pos = (at + 2) * sizeof(Cell) + 4 * size_t(i);
-          patch(Fixup{at, pos}, code_.size());
+          patch(Fixup{at, pos}, label_here());
           if (&target == &ctrl_.front()) {
             emit_return();
           } else {
@@ -1008,7 +1069,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         } else if (v.kind == Operand::Const) {
           emit(&h_const, ImmKD{v.value, idx});
         } else {
-          emit(&h_copy, ImmSD{v.slot, idx});
+          emit_copy(v.slot, idx);
         }
       }
       (void)pos;

@@ -347,6 +347,20 @@ CW_HANDLER(h_copy) {
   CW_NEXT(cells_of<ImmSD>);
 }
 
+CW_HANDLER(h_copy2) {
+  auto a = imm<ImmCopy2>(ip);
+  fp[a.d1] = fp[a.s1];
+  fp[a.d2] = fp[a.s2];
+  CW_NEXT(cells_of<ImmCopy2>);
+}
+
+CW_HANDLER(h_i32_add2_si) {
+  auto a = imm<ImmAdd2>(ip);
+  put<uint32_t>(fp, a.d1, get<uint32_t>(fp, a.a1) + a.k1);
+  put<uint32_t>(fp, a.d2, get<uint32_t>(fp, a.a2) + a.k2);
+  CW_NEXT(cells_of<ImmAdd2>);
+}
+
 CW_HANDLER(h_const) {
   auto a = imm<ImmKD>(ip);
   fp[a.d] = a.k;
@@ -833,7 +847,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
           n[op_branch_handler(u, c, k)] = {std::string(op_name(u)) + "->br_if." + op_name(c) + (k ? "_si" : "_ss"),
                                            cells_of<ImmOpBr>};
 #define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
-    CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
+    CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_copy2, ImmCopy2) CW_INFO(h_i32_add2_si, ImmAdd2) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
     CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
     CW_INFO(h_call, ImmCall) CW_INFO(h_call_import, ImmCallImport) CW_INFO(h_call_indirect, ImmCallIndirect)
     CW_INFO(h_return_call, ImmCall) CW_INFO(h_return_call_import, ImmCallImport)
