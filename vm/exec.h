@@ -129,6 +129,7 @@ struct Thread {
   FuncInst* host_callee = nullptr;
   Slot* host_args = nullptr;
   const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
+  bool pending_tail = false;                 // StackLimit: ... for a tail call (no new frame)
 
   const Config* config = nullptr;
   StoreData* store = nullptr;
@@ -138,8 +139,9 @@ struct Thread {
   Thread(const Thread&) = delete;
   Thread& operator=(const Thread&) = delete;
 
-  // Grow frames/stack to fit `need_slots` from `base` and one more frame; false at the limits.
-  bool grow(Slot* base, uint64_t need_slots);
+  // Grow the value stack to fit `need_slots` from `base`, and the call stack by one frame
+  // when `need_frame`; false at the Config limits.
+  bool grow(Slot* base, uint64_t need_slots, bool need_frame = true);
   // First free slot above the current innermost frame (where a host re-entry puts its args).
   Slot* stack_top() const;
 };

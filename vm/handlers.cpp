@@ -27,6 +27,18 @@ template <class T>
   return get<T>(&s, 0);
 }
 
+// Bounds check of one access. COROWASM_UNSAFE_NO_BOUNDS_CHECKS exists only to measure what
+// the checks cost (the saving a guard-page design could at best bring); it is never safe.
+[[gnu::always_inline]] inline bool out_of_bounds(uint64_t end, uint64_t memsize) {
+#if COROWASM_UNSAFE_NO_BOUNDS_CHECKS
+  (void)end;
+  (void)memsize;
+  return false;
+#else
+  return end > memsize;
+#endif
+}
+
 [[gnu::always_inline]] inline void load_memory(InstanceData* inst, uint8_t*& mem, uint64_t& memsize) {
   mem = inst->mem0->base;
   memsize = inst->mem0->size;
@@ -216,7 +228,7 @@ CW_HANDLER(h_load) {
   auto a = imm<ImmMem>(ip);
   // Explicit bounds check: the effective address is 33 bits wide, so the sum cannot wrap.
   uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
-  if (ea + sizeof(M) > memsize) [[unlikely]]
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v;
   std::memcpy(&v, mem + ea, sizeof(M));
@@ -228,7 +240,7 @@ template <class V, class M>
 CW_HANDLER(h_store) {
   auto a = imm<ImmMem>(ip);
   uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
-  if (ea + sizeof(M) > memsize) [[unlikely]]
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v = M(get<V>(fp, a.v));
   std::memcpy(mem + ea, &v, sizeof(M));
@@ -239,7 +251,7 @@ template <class V, class M>
 CW_HANDLER(h_store_i) {
   auto a = imm<ImmMemI>(ip);
   uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
-  if (ea + sizeof(M) > memsize) [[unlikely]]
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v = M(from_bits<V>(a.k));
   std::memcpy(mem + ea, &v, sizeof(M));
@@ -258,7 +270,7 @@ template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_load_add) {
   auto a = imm<ImmMemAdd>(ip);
   uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
-  if (ea + sizeof(M) > memsize) [[unlikely]]
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v;
   std::memcpy(&v, mem + ea, sizeof(M));
@@ -270,7 +282,7 @@ template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_store_add) {
   auto a = imm<ImmMemAdd>(ip);
   uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
-  if (ea + sizeof(M) > memsize) [[unlikely]]
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v = M(get<V>(fp, a.v));
   std::memcpy(mem + ea, &v, sizeof(M));
@@ -441,10 +453,11 @@ CW_HANDLER(h_select_is) {
   zero_locals(f, nfp);
 }
 
-Exit exit_stack_limit(Thread* t, const Cell* ip, Slot* fp, const FuncCode* callee) {
+Exit exit_stack_limit(Thread* t, const Cell* ip, Slot* fp, const FuncCode* callee, bool tail = false) {
   t->ip = ip;  // the call re-executes once the driver has grown the stacks
   t->fp = fp;
   t->pending_callee = callee;
+  t->pending_tail = tail;
   return Exit::StackLimit;
 }
 
@@ -526,7 +539,7 @@ CW_HANDLER(h_call_indirect) {
 CW_HANDLER(h_return_call) {
   auto a = imm<ImmCall>(ip);
   if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
-    return exit_stack_limit(t, ip, fp, a.func);
+    return exit_stack_limit(t, ip, fp, a.func, true);
   reuse_frame(t, a.func, fp, a.args);
   [[clang::musttail]] return next(a.func->code.data(), fp, mem, memsize, t);
 }
@@ -537,7 +550,7 @@ CW_HANDLER(h_return_call) {
   do {                                                                                   \
     if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), fp + (args_slot));     \
     if (fp + (f)->code->frame_slots > t->stack_end) [[unlikely]]                         \
-      return exit_stack_limit(t, ip, fp, (f)->code);                                     \
+      return exit_stack_limit(t, ip, fp, (f)->code, true);                               \
     reuse_frame(t, (f)->code, fp, (args_slot));                                          \
     if ((f)->inst != t->inst) {                                                          \
       t->inst = (f)->inst;                                                               \

@@ -78,8 +78,8 @@ Slot* Thread::stack_top() const {
   return fp + frame_top[-1].func->frame_slots;
 }
 
-bool Thread::grow(Slot* base, uint64_t need_slots) {
-  if (frame_top == frame_end) {
+bool Thread::grow(Slot* base, uint64_t need_slots, bool need_frame) {
+  if (need_frame && frame_top == frame_end) {
     size_t n = size_t(frame_end - frames);
     size_t cap = std::min<size_t>(n * 2, config->max_call_depth);
     if (cap <= n) return false;
@@ -147,12 +147,11 @@ struct SavedState {
   size_t depth;
 };
 
-void call_host(Thread& t, FuncInst* f, Slot* args_slots, InstanceData* caller_inst) {
+// Run a host function; whatever it throws becomes a Trap, and its results must match its type.
+std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst) {
   const FuncType& ft = *f->type;
-  std::vector<Value> args(ft.params.size()), results(ft.results.size());
-  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], args_slots[i]);
+  std::vector<Value> results(ft.results.size());
   for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
-  size_t args_off = size_t(args_slots - t.stack);
   try {
     Caller caller = make_caller(&t, caller_inst);
     f->host(caller, args, results);
@@ -163,12 +162,20 @@ void call_host(Thread& t, FuncInst* f, Slot* args_slots, InstanceData* caller_in
   } catch (...) {
     throw Trap(TrapKind::Host, "host function threw a non-standard exception");
   }
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
+  return results;
+}
+
+void call_host(Thread& t, FuncInst* f, Slot* args_slots, InstanceData* caller_inst) {
+  const FuncType& ft = *f->type;
+  std::vector<Value> args(ft.params.size());
+  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], args_slots[i]);
+  size_t args_off = size_t(args_slots - t.stack);
+  std::vector<Value> results = run_host(t, f, args, caller_inst);
   // The host may have re-entered Wasm and grown the stack: address the results afresh.
   Slot* out = t.stack + args_off;
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
-    out[i] = results[i].bits;
-  }
+  for (size_t i = 0; i < results.size(); ++i) out[i] = results[i].bits;
 }
 
 }  // namespace
@@ -181,14 +188,7 @@ std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
   for (size_t i = 0; i < args.size(); ++i)
     if (args[i].type != ft.params[i]) throw Error("argument " + std::to_string(i) + " has the wrong type");
 
-  if (!f->code) {
-    // A host function called from the host: no Wasm frame needed.
-    std::vector<Value> results(ft.results.size());
-    for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
-    Caller caller = make_caller(&t, nullptr);
-    f->host(caller, args, results);
-    return results;
-  }
+  if (!f->code) return run_host(t, f, args, nullptr);  // host to host: no Wasm frame needed
 
   SavedState saved{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames)};
   auto restore = [&] {
@@ -244,8 +244,10 @@ std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
         break;
       }
       case Exit::StackLimit: {
-        uint64_t need = uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
-        if (!t.grow(t.fp, need)) {
+        // A call puts the callee's frame above the caller's; a tail call reuses the frame.
+        uint64_t need = t.pending_tail ? t.pending_callee->frame_slots
+                                       : uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
+        if (!t.grow(t.fp, need, !t.pending_tail)) {
           restore();
           throw Trap(TrapKind::CallStackExhausted);
         }

@@ -1,0 +1,22 @@
+;; The CLI's test module (and a small compile/run smoke input for the unit tests).
+(module
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  ;; Iterative, 64-bit: fib64(50) = 12586269025.
+  (func (export "fib64") (param $n i64) (result i64)
+    (local $a i64) (local $b i64) (local $t i64)
+    (local.set $b (i64.const 1))
+    (block $done
+      (loop $next
+        (br_if $done (i64.eqz (local.get $n)))
+        (local.set $t (i64.add (local.get $a) (local.get $b)))
+        (local.set $a (local.get $b))
+        (local.set $b (local.get $t))
+        (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+        (br $next)))
+    (local.get $a))
+  (func (export "boom") unreachable)
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
