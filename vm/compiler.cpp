@@ -164,6 +164,7 @@ class FunctionCompiler {
     // Immediates are copied bytewise: padding would leave indeterminate bytes in the code.
     static_assert(std::has_unique_object_representations_v<Imm>, "immediates must have no padding");
     if (!reachable()) return kNoCode;
+    acc_valid_ = false;  // until the caller says this instruction produced a value
     size_t at = code_.size();
     code_.resize(at + cells_of<Imm>);
     code_[at].handler = h;
@@ -184,8 +185,22 @@ class FunctionCompiler {
     producer_.start = kNoCode;
     prev_producer_.start = kNoCode;
     last_start_ = kNoCode;
+    acc_valid_ = false;  // other paths arrive here with other accumulators
     return code_.size();
   }
+  // Remove instructions from the end (a fusion rewrites them).
+  void truncate(size_t cells) {
+    code_.resize(cells);
+    acc_valid_ = false;
+  }
+  // The instruction just emitted left the value of `slot` in the accumulator.
+  void note_acc(size_t at, uint32_t slot) {
+    acc_valid_ = at != kNoCode;
+    acc_slot_ = slot;
+  }
+  // Does the accumulator hold `slot` right now (nothing emitted since it was produced)?
+  bool in_acc(uint32_t slot) const { return reachable() && acc_valid_ && acc_slot_ == slot; }
+  void emit_const(uint64_t k, uint32_t dst) { note_acc(emit(&h_const, ImmKD{k, dst}), dst); }
   void bind(std::vector<Fixup>& fixups) {
     size_t target = label_here();
     for (auto& f : fixups) patch(f, target);
@@ -196,16 +211,17 @@ class FunctionCompiler {
     if (reachable() && last_start_ != kNoCode && code_[last_start_].handler == &h_copy &&
         last_start_ + cells_of<ImmSD> == code_.size()) {
       ImmSD first = imm<ImmSD>(&code_[last_start_]);
-      code_.resize(last_start_);
-      emit(&h_copy2, ImmCopy2{first.s, first.d, src, dst});
+      truncate(last_start_);
+      note_acc(emit(&h_copy2, ImmCopy2{first.s, first.d, src, dst}), dst);
       return;
     }
-    emit(&h_copy, ImmSD{src, dst});
+    note_acc(emit(&h_copy, ImmSD{src, dst}), dst);
   }
   void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, char form, uint32_t a, uint32_t b, uint64_t k,
                      uint32_t shift = 0) {
     if (at == kNoCode) return;
     producer_ = {at, code_.size(), dst_byte_pos, dst, op, form, a, b, k, shift};
+    note_acc(at, dst);  // every registered producer hands its result on as the accumulator
   }
   // The producer, if it is the last instruction and wrote the Temp `o`.
   const Producer* last_producer_of(const Operand& o) const {
@@ -265,7 +281,7 @@ class FunctionCompiler {
   // written to that position's slot first.
   uint32_t slot_of(const Operand& o, uint32_t pos) {
     if (o.kind == Operand::Const) {
-      emit(&h_const, ImmKD{o.value, temp_slot(pos)});
+      emit_const(o.value, temp_slot(pos));
       return temp_slot(pos);
     }
     return o.slot;
@@ -277,7 +293,7 @@ class FunctionCompiler {
     if (o.kind == Operand::Temp) return;
     uint32_t dst = temp_slot(pos);
     if (o.kind == Operand::Local) emit_copy(o.slot, dst);
-    else emit(&h_const, ImmKD{o.value, dst});
+    else emit_const(o.value, dst);
     o.kind = Operand::Temp;
     o.slot = dst;
   }
@@ -354,6 +370,8 @@ class FunctionCompiler {
   Producer producer_;
   Producer prev_producer_;  // the producer right before producer_, if adjacent
   size_t last_start_ = kNoCode;  // the last emitted instruction, unless a label follows it
+  bool acc_valid_ = false;       // the accumulator holds slot acc_slot_ (see exec.h)
+  uint32_t acc_slot_ = 0;
   const FuncType* type_ = nullptr;
 };
 
@@ -391,7 +409,7 @@ void FunctionCompiler::copy_branch_values(const Control& target) {
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
     uint32_t dst = temp_slot(target.height + i);
-    if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, dst});
+    if (o.kind == Operand::Const) emit_const(o.value, dst);
     else if (o.slot != dst) emit_copy(o.slot, dst);
   }
 }
@@ -414,20 +432,26 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
   // Fuse with the comparison that produced the condition, if it is the last instruction.
   Producer p = producer_;
   if (reachable() && cond.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == cond.slot) {
+    // Once p is removed, the accumulator holds what the instruction before it produced.
+    Producer q = prev_producer_;
+    bool q_adjacent = q.start != kNoCode && q.end == p.start;
     if (p.form == 'u' && p.op == Op::I32Eqz) {
-      code_.resize(p.start);
-      to(when_true ? &h_br_z : &h_br_nz, ImmBrS{p.a, 0}, offsetof(ImmBrS, rel));
+      truncate(p.start);
+      bool acc = q_adjacent && q.dst == p.a;
+      Handler h = when_true ? (acc ? &h_br_z_acc : &h_br_z) : (acc ? &h_br_nz_acc : &h_br_nz);
+      to(h, ImmBrS{p.a, 0}, offsetof(ImmBrS, rel));
       return;
     }
     if (p.form == 'u' && p.op == Op::I64Eqz) {  // as i64.eq / i64.ne against 0
-      code_.resize(p.start);
-      to(branch_compare_handler(when_true ? Op::I64Eq : Op::I64Ne, true), ImmBrSI{p.a, 0, 0}, offsetof(ImmBrSI, rel));
+      truncate(p.start);
+      char acc = q_adjacent && q.dst == p.a ? 'a' : 0;
+      to(branch_compare_handler(when_true ? Op::I64Eq : Op::I64Ne, true, acc), ImmBrSI{p.a, 0, 0},
+         offsetof(ImmBrSI, rel));
       return;
     }
     if ((p.form == 's' || p.form == 'i') && info(p.op).compare) {
       std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
       // An i32 update right before the comparison, of the value it tests, joins the fusion.
-      Producer q = prev_producer_;
       Handler fused_update = nullptr;
       uint32_t rhs = p.b;
       if (op && q.start != kNoCode && q.end == p.start && q.form == 'i' && p.form == 's' && q.dst == p.b &&
@@ -439,22 +463,25 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
       }
       if (q.start != kNoCode) fused_update = op_branch_handler(q.op, *op, p.form == 'i');
       if (fused_update) {
-        code_.resize(q.start);
+        truncate(q.start);
         producer_.start = prev_producer_.start = kNoCode;
         ImmOpBr imm{q.a, q.dst, p.form == 'i' ? 0u : rhs, 0, uint32_t(q.k), p.form == 'i' ? uint32_t(p.k) : 0u};
         to(fused_update, imm, offsetof(ImmOpBr, rel));
         return;
       }
       if (op) {
-        code_.resize(p.start);
-        if (p.form == 's') to(branch_compare_handler(*op, false), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
-        else to(branch_compare_handler(*op, true), ImmBrSI{p.a, 0, p.k}, offsetof(ImmBrSI, rel));
+        truncate(p.start);
+        q = prev_producer_;
+        char acc = !q_adjacent ? 0 : q.dst == p.a ? 'a' : (p.form == 's' && q.dst == p.b) ? 'b' : 0;
+        if (p.form == 's') to(branch_compare_handler(*op, false, acc), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
+        else to(branch_compare_handler(*op, true, acc), ImmBrSI{p.a, 0, p.k}, offsetof(ImmBrSI, rel));
         return;
       }
     }
   }
   uint32_t c = slot_of(cond, cond_pos);
-  to(when_true ? &h_br_nz : &h_br_z, ImmBrS{c, 0}, offsetof(ImmBrS, rel));
+  bool acc = in_acc(c);
+  to(when_true ? (acc ? &h_br_nz_acc : &h_br_nz) : (acc ? &h_br_z_acc : &h_br_z), ImmBrS{c, 0}, offsetof(ImmBrS, rel));
 }
 
 void FunctionCompiler::emit_return() {
@@ -463,7 +490,7 @@ void FunctionCompiler::emit_return() {
   if (n == 1) {
     const Operand& o = stack_.back();
     if (o.kind == Operand::Const) {
-      emit(&h_const, ImmKD{o.value, 0});
+      emit_const(o.value, 0);
       emit(&h_return, ImmBr{0});
     } else if (o.slot == 0) {
       emit(&h_return, ImmBr{0});
@@ -478,7 +505,7 @@ void FunctionCompiler::emit_return() {
     if (stack_[i].kind == Operand::Local) materialize(i);
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
-    if (o.kind == Operand::Const) emit(&h_const, ImmKD{o.value, i});
+    if (o.kind == Operand::Const) emit_const(o.value, i);
     else if (o.slot != i) emit_copy(o.slot, i);
   }
   emit(&h_return, ImmBr{0});
@@ -550,7 +577,7 @@ char FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
   if (!pp || pp->op != Op::I32Add || (pp->form != 'i' && pp->form != 's' && pp->form != 'I' && pp->form != 'S'))
     return 'p';
   Producer p = *pp;
-  code_.resize(p.start);
+  truncate(p.start);
   producer_.start = kNoCode;
   fused.a = p.a;
   fused.b = (p.form == 'i' || p.form == 'I') ? uint32_t(p.k) : p.b;
@@ -575,7 +602,7 @@ bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b,
   Handler h = chain_handler(p->op, op, shape, left);
   if (!h) return false;
   Producer inner = *p;
-  code_.resize(inner.start);
+  truncate(inner.start);
   producer_.start = kNoCode;
   uint32_t d = temp_slot(pos);
   ImmChain c{inner.a, inner.b, other.kind == Operand::Const ? 0 : other.slot, d, inner.k,
@@ -592,10 +619,10 @@ bool FunctionCompiler::fuse_add_pair(Operand a, Operand b, uint32_t pos) {
   if (a.kind == Operand::Const) std::swap(a, b);
   if (!reachable() || b.kind != Operand::Const || a.kind == Operand::Const) return false;
   Producer p = producer_;
-  if (p.start == kNoCode || p.end != code_.size() || p.op != Op::I32Add || p.form != 'i' ||
-      code_[p.start].handler != binary_handler(Op::I32Add, 'i'))
-    return false;
-  code_.resize(p.start);
+  if (p.start == kNoCode || p.end != code_.size() || p.op != Op::I32Add || p.form != 'i') return false;
+  Handler first = code_[p.start].handler;  // a plain add (not a fused one that registered as I32Add)
+  if (first != binary_handler(Op::I32Add, 'i') && first != binary_handler(Op::I32Add, 'i', 'a')) return false;
+  truncate(p.start);
   uint32_t d = temp_slot(pos);
   size_t at = emit(&h_i32_add2_si, ImmAdd2{p.a, p.dst, uint32_t(p.k), a.slot, d, uint32_t(b.value)});
   push(ValType::I32);
@@ -612,7 +639,7 @@ bool FunctionCompiler::fuse_add_of_shift(Operand a, Operand b, uint32_t pos) {
   if (!p || p->op != Op::I32Shl || p->form != 'i') return false;
   Producer shl = *p;
   const Operand& other = pa ? b : a;
-  code_.resize(shl.start);
+  truncate(shl.start);
   producer_.start = kNoCode;
   uint32_t d = temp_slot(pos);
   uint32_t shift = uint32_t(shl.k & 31);
@@ -649,7 +676,7 @@ void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
       note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, 'l', 0, 0, 0);
     } else {
       uint32_t a = slot_of(addr, pos);
-      at = emit(load_handler(op), ImmMem{a, d, offset});
+      at = emit(load_handler(op, in_acc(a) ? 'a' : 'p'), ImmMem{a, d, offset});
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, 'l', a, 0, 0);
     }
@@ -667,7 +694,11 @@ void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
     ImmMemAdd fused{0, v.slot, offset, 0, 0};
     char form = v.kind == Operand::Local ? take_address_add(addr, fused) : 'p';
     if (form != 'p') emit(store_handler(op, false, form), fused);
-    else emit(store_handler(op, false), ImmMem{slot_of(addr, apos), slot_of(v, vpos), offset});
+    else {
+      uint32_t a = slot_of(addr, apos);
+      uint32_t sv = slot_of(v, vpos);
+      emit(store_handler(op, false, 'p', in_acc(sv)), ImmMem{a, sv, offset});
+    }
   }
 }
 
@@ -747,7 +778,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       uint32_t pos = height();
       uint32_t s = slot_of(a, pos);
       uint32_t d = temp_slot(pos);
-      size_t at = emit(unary_handler(op), ImmSD{s, d});
+      size_t at = emit(unary_handler(op, in_acc(s)), ImmSD{s, d});
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmSD, d)), d, op, 'u', s, 0, 0);
       return;
@@ -763,21 +794,22 @@ void FunctionCompiler::compile_instruction(Op op) {
       if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
       size_t at;
       if (b.kind == Operand::Const && a.kind != Operand::Const) {
-        at = emit(binary_handler(op, 'i'), ImmSID{a.slot, d, b.value});
+        at = emit(binary_handler(op, 'i', in_acc(a.slot) ? 'a' : 0), ImmSID{a.slot, d, b.value});
         push(oi.r);
         note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', a.slot, 0, b.value);
       } else if (a.kind == Operand::Const && b.kind != Operand::Const) {
-        at = emit(binary_handler(op, 'l'), ImmISD{a.value, b.slot, d});
+        at = emit(binary_handler(op, 'l', in_acc(b.slot) ? 'b' : 0), ImmISD{a.value, b.slot, d});
         push(oi.r);
         note_producer(at, field_pos(at, offsetof(ImmISD, d)), d, op, 'l', 0, b.slot, a.value);
       } else {
         uint32_t sa = slot_of(a, pos);
         if (b.kind == Operand::Const) {
-          at = emit(binary_handler(op, 'i'), ImmSID{sa, d, b.value});
+          at = emit(binary_handler(op, 'i', in_acc(sa) ? 'a' : 0), ImmSID{sa, d, b.value});
           push(oi.r);
           note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', sa, 0, b.value);
         } else {
-          at = emit(binary_handler(op, 's'), ImmSSD{sa, b.slot, d});
+          char acc = in_acc(sa) ? 'a' : in_acc(b.slot) ? 'b' : 0;
+          at = emit(binary_handler(op, 's', acc), ImmSSD{sa, b.slot, d});
           push(oi.r);
           note_producer(at, field_pos(at, offsetof(ImmSSD, d)), d, op, 's', sa, b.slot, 0);
         }
@@ -961,6 +993,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         uint32_t s = slot_of(idx, idx_pos);
         size_t at = code_.size();
         code_.resize(at + 2 + (count + 2) / 2);
+        acc_valid_ = false;
         code_[at].handler = &h_br_table;
         ImmBrTable bt{s, count};
         std::memcpy(&code_[at + 1], &bt, sizeof bt);
@@ -1066,8 +1099,9 @@ void FunctionCompiler::compile_instruction(Op op) {
         if (v.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == v.slot) {
           write_u32(p.dst_byte_pos, idx);  // the producer writes the local directly
           producer_.dst = idx;             // still known (a following branch may fuse it)
+          if (acc_valid_ && acc_slot_ == v.slot) acc_slot_ = idx;
         } else if (v.kind == Operand::Const) {
-          emit(&h_const, ImmKD{v.value, idx});
+          emit_const(v.value, idx);
         } else {
           emit_copy(v.slot, idx);
         }
@@ -1080,7 +1114,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       uint32_t idx = r_.u32();
       if (idx >= m_.globals.size()) invalid("unknown global " + std::to_string(idx));
       uint32_t d = temp_slot(height());
-      emit(&h_global_get, ImmIdxS{idx, d});
+      note_acc(emit(&h_global_get, ImmIdxS{idx, d}), d);
       push(m_.globals[idx].type);
       return;
     }

@@ -9,7 +9,13 @@
 //
 // A handler ends in `[[clang::musttail]] return next(ip + len, ...)`: with the tail backend
 // that jumps straight into the next handler (no dispatch loop), with the loop backend it
-// returns Exit::Continue to a plain loop. A handler leaves the chain only through an Exit:
+// returns Exit::Continue to a plain loop.
+//
+// `acc` carries the value the previous handler produced (the accumulator). A handler that
+// consumes that value reads it from `acc` instead of its frame slot, which takes the
+// store-to-load round trip through memory off dependency chains. The compiler picks such
+// "acc" variants only right after the producing instruction, never after a label or a call,
+// so an instruction that reads `acc` is never where execution resumes after an Exit. A handler leaves the chain only through an Exit:
 // Done (returned to the host), Trap, HostCall, StackLimit; `Thread::ip/fp` then hold where
 // execution resumes.
 #pragma once
@@ -46,7 +52,8 @@ enum class Exit : uint32_t {
   StackLimit,  // a call needs more frames or value-stack slots than are allocated
 };
 
-using Handler = Exit (CW_HANDLER_CC*)(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize, Thread* t);
+using Handler = Exit (CW_HANDLER_CC*)(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize, Thread* t,
+                                      uint64_t acc);
 
 struct Cell {
   union {
@@ -114,6 +121,7 @@ struct Thread {
   Slot* fp = nullptr;
   uint8_t* mem = nullptr;     // loop backend only: the cached memory base and size
   uint64_t memsize = 0;
+  uint64_t acc = 0;           // loop backend only: the accumulator between handlers
   InstanceData* inst = nullptr;  // instance whose code is running
 
   // Heap call stack and value stack; both grow on Exit::StackLimit up to the Config limits.
@@ -148,11 +156,11 @@ struct Thread {
 
 // ---- the one dispatch step ----
 [[gnu::always_inline]] CW_HANDLER_CC inline Exit next(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize,
-                                                     Thread* t) {
+                                                     Thread* t, uint64_t acc) {
 #if COROWASM_DISPATCH_TAIL
-  [[clang::musttail]] return ip->handler(ip, fp, mem, memsize, t);
+  [[clang::musttail]] return ip->handler(ip, fp, mem, memsize, t, acc);
 #else
-  t->ip = ip; t->fp = fp; t->mem = mem; t->memsize = memsize;
+  t->ip = ip; t->fp = fp; t->mem = mem; t->memsize = memsize; t->acc = acc;
   return Exit::Continue;
 #endif
 }
@@ -160,8 +168,10 @@ struct Thread {
 // Terminal handlers (traps, exits) need not touch every piece of hot state.
 #define CW_HANDLER(name)                                                                     \
   CW_HANDLER_CC Exit name(const Cell* ip, Slot* fp, [[maybe_unused]] uint8_t* mem, [[maybe_unused]] uint64_t memsize, \
-                          Thread* t)
-#define CW_NEXT(len) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t)
+                          Thread* t, [[maybe_unused]] uint64_t acc)
+#define CW_NEXT(len) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, acc)
+// ... handing the value it produced to the next handler as `acc`.
+#define CW_NEXT_ACC(len, value) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, (value))
 
 // Run from t->ip/t->fp until an Exit other than Continue.
 Exit run(Thread* t);

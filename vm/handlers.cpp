@@ -45,22 +45,31 @@ template <class T>
 }
 
 // ---- numeric families ----
+//
+// Operand sources: a template flag `Acc*` set means that operand is the previous handler's
+// result, read from `acc` rather than from its slot.
 
-template <class OpT>
+template <bool FromAcc, class T>
+[[gnu::always_inline]] inline T operand(const Slot* fp, uint32_t slot, uint64_t acc) {
+  if constexpr (FromAcc) return from_bits<T>(acc);
+  else return get<T>(fp, slot);
+}
+
+template <class OpT, bool AccA>
 CW_HANDLER(h_unary) {
   auto a = imm<ImmSD>(ip);
   using A = typename OpT::A;
   using R = typename OpT::R;
+  R r;
   if constexpr (OpT::traps) {
-    R r;
     TrapKind why;
-    if (!OpT::apply(get<A>(fp, a.s), r, why)) [[unlikely]]
+    if (!OpT::apply(operand<AccA, A>(fp, a.s, acc), r, why)) [[unlikely]]
       CW_TRAP(why);
-    put<R>(fp, a.d, r);
   } else {
-    put<R>(fp, a.d, OpT::apply(get<A>(fp, a.s)));
+    r = OpT::apply(operand<AccA, A>(fp, a.s, acc));
   }
-  CW_NEXT(cells_of<ImmSD>);
+  put<R>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmSD>, to_bits(r));
 }
 
 template <class OpT, class A, class B>
@@ -74,50 +83,55 @@ template <class OpT, class A, class B>
   }
 }
 
-template <class OpT>
+// Src: 0 both operands from slots, 'a' the left one from acc, 'b' the right one from acc.
+template <class OpT, char Src>
 CW_HANDLER(h_binary_ss) {
   auto a = imm<ImmSSD>(ip);
   typename OpT::R r;
   TrapKind why;
-  if (!binary_apply<OpT>(get<typename OpT::A>(fp, a.a), get<typename OpT::B>(fp, a.b), r, why)) [[unlikely]]
+  if (!binary_apply<OpT>(operand<Src == 'a', typename OpT::A>(fp, a.a, acc),
+                         operand<Src == 'b', typename OpT::B>(fp, a.b, acc), r, why)) [[unlikely]]
     CW_TRAP(why);
   put<typename OpT::R>(fp, a.d, r);
-  CW_NEXT(cells_of<ImmSSD>);
+  CW_NEXT_ACC(cells_of<ImmSSD>, to_bits(r));
 }
 
-template <class OpT>
+template <class OpT, bool AccA>
 CW_HANDLER(h_binary_si) {
   auto a = imm<ImmSID>(ip);
   typename OpT::R r;
   TrapKind why;
-  if (!binary_apply<OpT>(get<typename OpT::A>(fp, a.a), from_bits<typename OpT::B>(a.b), r, why)) [[unlikely]]
+  if (!binary_apply<OpT>(operand<AccA, typename OpT::A>(fp, a.a, acc), from_bits<typename OpT::B>(a.b), r, why))
+      [[unlikely]]
     CW_TRAP(why);
   put<typename OpT::R>(fp, a.d, r);
-  CW_NEXT(cells_of<ImmSID>);
+  CW_NEXT_ACC(cells_of<ImmSID>, to_bits(r));
 }
 
-template <class OpT>
+template <class OpT, bool AccB>
 CW_HANDLER(h_binary_is) {
   auto a = imm<ImmISD>(ip);
   typename OpT::R r;
   TrapKind why;
-  if (!binary_apply<OpT>(from_bits<typename OpT::A>(a.a), get<typename OpT::B>(fp, a.b), r, why)) [[unlikely]]
+  if (!binary_apply<OpT>(from_bits<typename OpT::A>(a.a), operand<AccB, typename OpT::B>(fp, a.b, acc), r, why))
+      [[unlikely]]
     CW_TRAP(why);
   put<typename OpT::R>(fp, a.d, r);
-  CW_NEXT(cells_of<ImmISD>);
+  CW_NEXT_ACC(cells_of<ImmISD>, to_bits(r));
 }
 
-template <class OpT>
+template <class OpT, char Src>
 CW_HANDLER(h_branch_ss) {
   auto a = imm<ImmBrSS>(ip);
-  if (OpT::apply(get<typename OpT::A>(fp, a.a), get<typename OpT::B>(fp, a.b))) CW_NEXT(a.rel);
+  if (OpT::apply(operand<Src == 'a', typename OpT::A>(fp, a.a, acc), operand<Src == 'b', typename OpT::B>(fp, a.b, acc)))
+    CW_NEXT(a.rel);
   CW_NEXT(cells_of<ImmBrSS>);
 }
 
-template <class OpT>
+template <class OpT, bool AccA>
 CW_HANDLER(h_branch_si) {
   auto a = imm<ImmBrSI>(ip);
-  if (OpT::apply(get<typename OpT::A>(fp, a.a), from_bits<typename OpT::B>(a.b))) CW_NEXT(a.rel);
+  if (OpT::apply(operand<AccA, typename OpT::A>(fp, a.a, acc), from_bits<typename OpT::B>(a.b))) CW_NEXT(a.rel);
   CW_NEXT(cells_of<ImmBrSI>);
 }
 
@@ -130,8 +144,9 @@ CW_HANDLER(h_chain) {
   T y = (Shape == 'A' || Shape == 'B') ? from_bits<T>(a.k1) : get<T>(fp, a.y);
   T inner = Op1::apply(get<T>(fp, a.x), y);
   T z = (Shape == 'A' || Shape == 'D') ? from_bits<T>(a.k2) : get<T>(fp, a.z);
-  put<T>(fp, a.d, InnerLeft ? Op2::apply(inner, z) : Op2::apply(z, inner));
-  CW_NEXT(cells_of<ImmChain>);
+  T r = InnerLeft ? Op2::apply(inner, z) : Op2::apply(z, inner);
+  put<T>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmChain>, to_bits(r));
 }
 
 // Operators that chain: non-trapping, one type in and out.
@@ -194,7 +209,7 @@ CW_HANDLER(h_op_branch) {
   put<uint32_t>(fp, a.d, v);
   uint32_t rhs = ConstRhs ? a.k2 : get<uint32_t>(fp, a.b);  // read after the write, as unfused
   if (Cmp::apply(v, rhs)) CW_NEXT(a.rel);
-  CW_NEXT(cells_of<ImmOpBr>);
+  CW_NEXT(cells_of<ImmOpBr>);  // (not an acc producer: the compiler sees a branch here)
 }
 
 using OpBranchUpdates = std::tuple<num::I32Add, num::I32Sub, num::I32And>;
@@ -223,26 +238,26 @@ Handler op_branch_handler(Op op1, Op cmp, bool const_rhs) {
 
 // ---- memory ----
 
-template <class V, class M>
+template <class V, class M, bool AccAddr>
 CW_HANDLER(h_load) {
   auto a = imm<ImmMem>(ip);
   // Explicit bounds check: the effective address is 33 bits wide, so the sum cannot wrap.
-  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  uint64_t ea = uint64_t(operand<AccAddr, uint32_t>(fp, a.addr, acc)) + a.offset;
   if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M v;
   std::memcpy(&v, mem + ea, sizeof(M));
   put<V>(fp, a.v, V(v));
-  CW_NEXT(cells_of<ImmMem>);
+  CW_NEXT_ACC(cells_of<ImmMem>, to_bits(V(v)));
 }
 
-template <class V, class M>
+template <class V, class M, bool AccValue>
 CW_HANDLER(h_store) {
   auto a = imm<ImmMem>(ip);
   uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
   if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
-  M v = M(get<V>(fp, a.v));
+  M v = M(operand<AccValue, V>(fp, a.v, acc));
   std::memcpy(mem + ea, &v, sizeof(M));
   CW_NEXT(cells_of<ImmMem>);
 }
@@ -275,7 +290,7 @@ CW_HANDLER(h_load_add) {
   M v;
   std::memcpy(&v, mem + ea, sizeof(M));
   put<V>(fp, a.v, V(v));
-  CW_NEXT(cells_of<ImmMemAdd>);
+  CW_NEXT_ACC(cells_of<ImmMemAdd>, to_bits(V(v)));
 }
 
 template <class V, class M, bool ConstRhs, bool Shift>
@@ -291,14 +306,16 @@ CW_HANDLER(h_store_add) {
 
 CW_HANDLER(h_i32_add_shl_ss) {
   auto a = imm<ImmAddShl>(ip);
-  put<uint32_t>(fp, a.d, (get<uint32_t>(fp, a.a) << (a.shift & 31)) + get<uint32_t>(fp, a.b));
-  CW_NEXT(cells_of<ImmAddShl>);
+  uint32_t r = (get<uint32_t>(fp, a.a) << (a.shift & 31)) + get<uint32_t>(fp, a.b);
+  put<uint32_t>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmAddShl>, r);
 }
 
 CW_HANDLER(h_i32_add_shl_si) {
   auto a = imm<ImmAddShl>(ip);
-  put<uint32_t>(fp, a.d, (get<uint32_t>(fp, a.a) << (a.shift & 31)) + uint32_t(a.k));
-  CW_NEXT(cells_of<ImmAddShl>);
+  uint32_t r = (get<uint32_t>(fp, a.a) << (a.shift & 31)) + uint32_t(a.k);
+  put<uint32_t>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmAddShl>, r);
 }
 
 CW_HANDLER(h_memory_size) {
@@ -355,43 +372,53 @@ CW_HANDLER(h_unreachable) { CW_TRAP(TrapKind::Unreachable); }
 
 CW_HANDLER(h_copy) {
   auto a = imm<ImmSD>(ip);
-  fp[a.d] = fp[a.s];
-  CW_NEXT(cells_of<ImmSD>);
+  Slot v = fp[a.s];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSD>, v);
 }
 
 CW_HANDLER(h_copy2) {
   auto a = imm<ImmCopy2>(ip);
   fp[a.d1] = fp[a.s1];
-  fp[a.d2] = fp[a.s2];
-  CW_NEXT(cells_of<ImmCopy2>);
+  Slot v = fp[a.s2];
+  fp[a.d2] = v;
+  CW_NEXT_ACC(cells_of<ImmCopy2>, v);
 }
 
 CW_HANDLER(h_i32_add2_si) {
   auto a = imm<ImmAdd2>(ip);
   put<uint32_t>(fp, a.d1, get<uint32_t>(fp, a.a1) + a.k1);
-  put<uint32_t>(fp, a.d2, get<uint32_t>(fp, a.a2) + a.k2);
-  CW_NEXT(cells_of<ImmAdd2>);
+  uint32_t r = get<uint32_t>(fp, a.a2) + a.k2;
+  put<uint32_t>(fp, a.d2, r);
+  CW_NEXT_ACC(cells_of<ImmAdd2>, r);
 }
 
 CW_HANDLER(h_const) {
   auto a = imm<ImmKD>(ip);
   fp[a.d] = a.k;
-  CW_NEXT(cells_of<ImmKD>);
+  CW_NEXT_ACC(cells_of<ImmKD>, a.k);
 }
 
 CW_HANDLER(h_br) { CW_NEXT(imm<ImmBr>(ip).rel); }
 
-CW_HANDLER(h_br_nz) {
+template <bool AccC>
+CW_HANDLER(h_br_nz_t) {
   auto a = imm<ImmBrS>(ip);
-  if (get<uint32_t>(fp, a.c) != 0) CW_NEXT(a.rel);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) != 0) CW_NEXT(a.rel);
   CW_NEXT(cells_of<ImmBrS>);
 }
 
-CW_HANDLER(h_br_z) {
+template <bool AccC>
+CW_HANDLER(h_br_z_t) {
   auto a = imm<ImmBrS>(ip);
-  if (get<uint32_t>(fp, a.c) == 0) CW_NEXT(a.rel);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) == 0) CW_NEXT(a.rel);
   CW_NEXT(cells_of<ImmBrS>);
 }
+
+CW_HANDLER(h_br_nz) { [[clang::musttail]] return h_br_nz_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z) { [[clang::musttail]] return h_br_z_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_nz_acc) { [[clang::musttail]] return h_br_nz_t<true>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z_acc) { [[clang::musttail]] return h_br_z_t<true>(ip, fp, mem, memsize, t, acc); }
 
 CW_HANDLER(h_br_table) {
   auto a = imm<ImmBrTable>(ip);
@@ -403,20 +430,23 @@ CW_HANDLER(h_br_table) {
 
 CW_HANDLER(h_select) {
   auto a = imm<ImmSelect>(ip);
-  fp[a.d] = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];
-  CW_NEXT(cells_of<ImmSelect>);
+  Slot v = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelect>, v);
 }
 
 CW_HANDLER(h_select_si) {
   auto a = imm<ImmSelectK>(ip);
-  fp[a.d] = get<uint32_t>(fp, a.c) ? fp[a.x] : a.k;
-  CW_NEXT(cells_of<ImmSelectK>);
+  Slot v = get<uint32_t>(fp, a.c) ? fp[a.x] : a.k;
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelectK>, v);
 }
 
 CW_HANDLER(h_select_is) {
   auto a = imm<ImmSelectK>(ip);
-  fp[a.d] = get<uint32_t>(fp, a.c) ? a.k : fp[a.x];
-  CW_NEXT(cells_of<ImmSelectK>);
+  Slot v = get<uint32_t>(fp, a.c) ? a.k : fp[a.x];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelectK>, v);
 }
 
 // ---- calls: push a heap frame and continue in the callee; never recurse natively ----
@@ -475,7 +505,7 @@ CW_HANDLER(h_call) {
   if (!fits(t, nfp, a.func)) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func);
   push_frame(t, a.func, ip + cells_of<ImmCall>, fp, nfp);
-  [[clang::musttail]] return next(a.func->code.data(), nfp, mem, memsize, t);
+  [[clang::musttail]] return next(a.func->code.data(), nfp, mem, memsize, t, acc);
 }
 
 // Call a function instance (an import or a table entry): Wasm code of this or another
@@ -491,7 +521,7 @@ CW_HANDLER(h_call) {
       t->inst = (f)->inst;                                                                \
       load_memory(t->inst, mem, memsize);                                                 \
     }                                                                                     \
-    [[clang::musttail]] return next((f)->code->code.data(), nfp, mem, memsize, t);        \
+    [[clang::musttail]] return next((f)->code->code.data(), nfp, mem, memsize, t, acc);      \
   } while (0)
 
 CW_HANDLER(h_call_import) {
@@ -541,7 +571,7 @@ CW_HANDLER(h_return_call) {
   if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func, true);
   reuse_frame(t, a.func, fp, a.args);
-  [[clang::musttail]] return next(a.func->code.data(), fp, mem, memsize, t);
+  [[clang::musttail]] return next(a.func->code.data(), fp, mem, memsize, t, acc);
 }
 
 // A host callee cannot reuse a Wasm frame: it is called normally, and the compiler placed the
@@ -556,7 +586,7 @@ CW_HANDLER(h_return_call) {
       t->inst = (f)->inst;                                                               \
       load_memory(t->inst, mem, memsize);                                                \
     }                                                                                    \
-    [[clang::musttail]] return next((f)->code->code.data(), fp, mem, memsize, t);        \
+    [[clang::musttail]] return next((f)->code->code.data(), fp, mem, memsize, t, acc);      \
   } while (0)
 
 CW_HANDLER(h_return_call_import) {
@@ -587,13 +617,13 @@ CW_HANDLER(h_return_call_indirect) {
 
 CW_HANDLER(h_return) {
   pop_frame(t, ip, fp, mem, memsize);
-  [[clang::musttail]] return next(ip, fp, mem, memsize, t);
+  [[clang::musttail]] return next(ip, fp, mem, memsize, t, acc);
 }
 
 CW_HANDLER(h_return1) {
   fp[0] = fp[imm<ImmSD>(ip).s];
   pop_frame(t, ip, fp, mem, memsize);
-  [[clang::musttail]] return next(ip, fp, mem, memsize, t);
+  [[clang::musttail]] return next(ip, fp, mem, memsize, t, acc);
 }
 
 CW_HANDLER(h_return_to_host) {
@@ -608,8 +638,9 @@ constinit const Cell kReturnToHost[1] = {Cell{.handler = &h_return_to_host}};
 
 CW_HANDLER(h_global_get) {
   auto a = imm<ImmIdxS>(ip);
-  fp[a.s] = t->inst->globals[a.idx]->value;
-  CW_NEXT(cells_of<ImmIdxS>);
+  Slot v = t->inst->globals[a.idx]->value;
+  fp[a.s] = v;
+  CW_NEXT_ACC(cells_of<ImmIdxS>, v);
 }
 
 CW_HANDLER(h_global_set) {
@@ -702,22 +733,25 @@ CW_HANDLER(h_elem_drop) {
 
 // ---- tables from opcodes.def ----
 
-Handler unary_handler(Op op) {
+Handler unary_handler(Op op, bool acc) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
 #define CW_UNARY(Name, prefix, code, text, OpT) \
-  case Op::Name: return &h_unary<OpT>;
+  case Op::Name: return acc ? &h_unary<OpT, true> : &h_unary<OpT, false>;
 #include "opcodes.def"
     default: return nullptr;
   }
 }
 
-Handler binary_handler(Op op, char form) {
+Handler binary_handler(Op op, char form, char acc) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
-#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                     \
-  case Op::Name:                                                          \
-    return form == 's' ? &h_binary_ss<OpT> : form == 'i' ? &h_binary_si<OpT> : &h_binary_is<OpT>;
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                                          \
+  case Op::Name:                                                                               \
+    if (form == 's') return acc == 'a' ? &h_binary_ss<OpT, 'a'> : acc == 'b' ? &h_binary_ss<OpT, 'b'> \
+                                                                : &h_binary_ss<OpT, 0>;           \
+    if (form == 'i') return acc == 'a' ? &h_binary_si<OpT, true> : &h_binary_si<OpT, false>;    \
+    return acc == 'b' ? &h_binary_is<OpT, true> : &h_binary_is<OpT, false>;
 #include "opcodes.def"
     default: return nullptr;
   }
@@ -729,18 +763,19 @@ Handler load_handler(Op op, char addr) {
 #define CW_LOAD(Name, code, text, ValueT, MemT)                                          \
   case Op::Name:                                                                         \
     switch (addr) {                                                                      \
+      case 'a': return &h_load<ValueT, MemT, true>;                                      \
       case 'i': return &h_load_add<ValueT, MemT, true, false>;                           \
       case 's': return &h_load_add<ValueT, MemT, false, false>;                          \
       case 'I': return &h_load_add<ValueT, MemT, true, true>;                            \
       case 'S': return &h_load_add<ValueT, MemT, false, true>;                           \
-      default: return &h_load<ValueT, MemT>;                                             \
+      default: return &h_load<ValueT, MemT, false>;                                      \
     }
 #include "opcodes.def"
     default: return nullptr;
   }
 }
 
-Handler store_handler(Op op, bool const_value, char addr) {
+Handler store_handler(Op op, bool const_value, char addr, bool acc_value) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
 #define CW_STORE(Name, code, text, ValueT, MemT)                                         \
@@ -751,7 +786,7 @@ Handler store_handler(Op op, bool const_value, char addr) {
       case 's': return &h_store_add<ValueT, MemT, false, false>;                         \
       case 'I': return &h_store_add<ValueT, MemT, true, true>;                           \
       case 'S': return &h_store_add<ValueT, MemT, false, true>;                          \
-      default: return &h_store<ValueT, MemT>;                                            \
+      default: return acc_value ? &h_store<ValueT, MemT, true> : &h_store<ValueT, MemT, false>; \
     }
 #include "opcodes.def"
     default: return nullptr;
@@ -762,12 +797,15 @@ namespace flags {
 constexpr bool Plain = false, Commute = false, Compare = true;
 }
 
-Handler branch_compare_handler(Op op, bool const_rhs) {
+Handler branch_compare_handler(Op op, bool const_rhs, char acc) {
   switch (op) {
 #define CW_SPECIAL(Name, prefix, code, text)
-#define CW_BINARY(Name, prefix, code, text, OpT, Flags) \
-  case Op::Name:                                      \
-    if constexpr (flags::Flags) return const_rhs ? &h_branch_si<OpT> : &h_branch_ss<OpT>; \
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                                              \
+  case Op::Name:                                                                                   \
+    if constexpr (flags::Flags) {                                                                  \
+      if (const_rhs) return acc == 'a' ? &h_branch_si<OpT, true> : &h_branch_si<OpT, false>;       \
+      return acc == 'a' ? &h_branch_ss<OpT, 'a'> : acc == 'b' ? &h_branch_ss<OpT, 'b'> : &h_branch_ss<OpT, 0>; \
+    }                                                                                              \
     return nullptr;
 #include "opcodes.def"
     default: return nullptr;
@@ -823,16 +861,31 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
     for (size_t i = 0; i < size_t(Op::Count_); ++i) {
       Op op = Op(i);
       std::string base = op_name(op);
-      if (Handler u = unary_handler(op)) n[u] = {base, cells_of<ImmSD>};
+      if (Handler u = unary_handler(op)) {
+        n[u] = {base, cells_of<ImmSD>};
+        n[unary_handler(op, true)] = {base + "@acc", cells_of<ImmSD>};
+      }
       if (binary_handler(op, 's')) {
         n[binary_handler(op, 's')] = {base + "_ss", cells_of<ImmSSD>};
+        n[binary_handler(op, 's', 'a')] = {base + "_ss@acc.a", cells_of<ImmSSD>};
+        n[binary_handler(op, 's', 'b')] = {base + "_ss@acc.b", cells_of<ImmSSD>};
         n[binary_handler(op, 'i')] = {base + "_si", cells_of<ImmSID>};
+        n[binary_handler(op, 'i', 'a')] = {base + "_si@acc", cells_of<ImmSID>};
         n[binary_handler(op, 'l')] = {base + "_is", cells_of<ImmISD>};
+        n[binary_handler(op, 'l', 'b')] = {base + "_is@acc", cells_of<ImmISD>};
       }
-      if (Handler b = branch_compare_handler(op, false)) n[b] = {"br_if." + base + "_ss", cells_of<ImmBrSS>};
-      if (Handler b = branch_compare_handler(op, true)) n[b] = {"br_if." + base + "_si", cells_of<ImmBrSI>};
+      if (Handler b = branch_compare_handler(op, false)) {
+        n[b] = {"br_if." + base + "_ss", cells_of<ImmBrSS>};
+        n[branch_compare_handler(op, false, 'a')] = {"br_if." + base + "_ss@acc.a", cells_of<ImmBrSS>};
+        n[branch_compare_handler(op, false, 'b')] = {"br_if." + base + "_ss@acc.b", cells_of<ImmBrSS>};
+      }
+      if (Handler b = branch_compare_handler(op, true)) {
+        n[b] = {"br_if." + base + "_si", cells_of<ImmBrSI>};
+        n[branch_compare_handler(op, true, 'a')] = {"br_if." + base + "_si@acc", cells_of<ImmBrSI>};
+      }
       if (Handler l = load_handler(op)) {
         n[l] = {base, cells_of<ImmMem>};
+        n[load_handler(op, 'a')] = {base + "@acc", cells_of<ImmMem>};
         n[load_handler(op, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
         n[load_handler(op, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
         n[load_handler(op, 'I')] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
@@ -840,6 +893,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
       }
       if (Handler st = store_handler(op, false)) {
         n[st] = {base, cells_of<ImmMem>};
+        n[store_handler(op, false, 'p', true)] = {base + "@acc", cells_of<ImmMem>};
         n[store_handler(op, true)] = {base + "_i", cells_of<ImmMemI>};
         n[store_handler(op, false, 'i')] = {base + ".add_si", cells_of<ImmMemAdd>};
         n[store_handler(op, false, 's')] = {base + ".add_ss", cells_of<ImmMemAdd>};
@@ -861,7 +915,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
                                            cells_of<ImmOpBr>};
 #define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
     CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_copy2, ImmCopy2) CW_INFO(h_i32_add2_si, ImmAdd2) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
-    CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
+    CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_br_nz_acc, ImmBrS) CW_INFO(h_br_z_acc, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
     CW_INFO(h_call, ImmCall) CW_INFO(h_call_import, ImmCallImport) CW_INFO(h_call_indirect, ImmCallIndirect)
     CW_INFO(h_return_call, ImmCall) CW_INFO(h_return_call_import, ImmCallImport)
     CW_INFO(h_return_call_indirect, ImmCallIndirect) CW_INFO(h_select, ImmSelect)
@@ -919,7 +973,7 @@ Exit run(Thread* t) {
   uint64_t memsize = 0;
   if (t->inst) load_memory(t->inst, mem, memsize);
 #if COROWASM_DISPATCH_TAIL
-  return t->ip->handler(t->ip, t->fp, mem, memsize, t);
+  return t->ip->handler(t->ip, t->fp, mem, memsize, t, 0);
 #else
   Exit e;
   t->mem = mem;
@@ -944,12 +998,12 @@ Exit run(Thread* t) {
     Handler h = t->ip->handler;
     ++pairs[{prev, h}];
     prev = h;
-    e = h(t->ip, t->fp, t->mem, t->memsize, t);
+    e = h(t->ip, t->fp, t->mem, t->memsize, t, t->acc);
   } while (e == Exit::Continue);
   return e;
 #else
   do {
-    e = t->ip->handler(t->ip, t->fp, t->mem, t->memsize, t);
+    e = t->ip->handler(t->ip, t->fp, t->mem, t->memsize, t, t->acc);
   } while (e == Exit::Continue);
   return e;
 #endif

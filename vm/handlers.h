@@ -64,13 +64,14 @@ struct ImmChain { uint32_t x, y, z, d; uint64_t k1, k2; };
 struct ImmOpBr { uint32_t x, d, b; int32_t rel; uint32_t k1, k2; };
 
 // Table lookups for the template families (nullptr when `op` is not of that family).
-Handler unary_handler(Op op);
-Handler binary_handler(Op op, char form);  // form: 's' = slot,slot; 'i' = slot,const; 'l' = const,slot
-// addr: 'p' plain slot; 'i' fused i32.add of a slot and a constant; 's' of two slots;
-// 'I' / 'S' the same with the first slot shifted left (ImmMemAdd::shift).
+// `acc` names the operand read from the accumulator: 'a' left, 'b' right, 0 none.
+Handler unary_handler(Op op, bool acc = false);
+Handler binary_handler(Op op, char form, char acc = 0);  // form: 's' slot,slot; 'i' slot,const; 'l' const,slot
+// addr: 'p' plain slot; 'a' plain, from the accumulator; 'i' fused i32.add of a slot and a
+// constant; 's' of two slots; 'I' / 'S' the same with the first slot shifted left.
 Handler load_handler(Op op, char addr = 'p');
-Handler store_handler(Op op, bool const_value, char addr = 'p');
-Handler branch_compare_handler(Op op, bool const_rhs);  // jumps when the comparison holds
+Handler store_handler(Op op, bool const_value, char addr = 'p', bool acc_value = false);
+Handler branch_compare_handler(Op op, bool const_rhs, char acc = 0);  // jumps when the comparison holds
 // Fused Op2(Op1(..), ..); nullptr when the pair or shape is not supported. inner_left: the
 // inner result is Op2's left operand.
 Handler chain_handler(Op op1, Op op2, char shape, bool inner_left);
@@ -85,6 +86,8 @@ CW_HANDLER(h_const);         // ImmKD
 CW_HANDLER(h_br);            // ImmBr
 CW_HANDLER(h_br_nz);         // ImmBrS: jump when slot c != 0 (i32)
 CW_HANDLER(h_br_z);          // ImmBrS: jump when slot c == 0 (i32)
+CW_HANDLER(h_br_nz_acc);     // ImmBrS: the same on the accumulator
+CW_HANDLER(h_br_z_acc);      // ImmBrS
 CW_HANDLER(h_br_table);      // ImmBrTable
 CW_HANDLER(h_return);        // no immediates: results already at fp[0..]
 CW_HANDLER(h_return1);       // ImmSD (s): copies fp[s] to fp[0], then returns
