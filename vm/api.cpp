@@ -124,6 +124,9 @@ Instance Store::instantiate(const Module& module, const Imports& imports) {
   return Instance(data_, inst);
 }
 
+void Store::set_fuel(std::optional<uint64_t> units) { data_->fuel = units; }
+std::optional<uint64_t> Store::fuel() const { return data_->fuel; }
+
 Func Store::host_func(FuncType type, HostFn fn) {
   auto f = std::make_unique<FuncInst>();
   f->host_type = std::move(type);

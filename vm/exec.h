@@ -16,8 +16,8 @@
 // store-to-load round trip through memory off dependency chains. The compiler picks such
 // "acc" variants only right after the producing instruction, never after a label or a call,
 // so an instruction that reads `acc` is never where execution resumes after an Exit. A handler leaves the chain only through an Exit:
-// Done (returned to the host), Trap, HostCall, StackLimit; `Thread::ip/fp` then hold where
-// execution resumes.
+// Done (returned to the host), Trap, HostCall, StackLimit, OutOfFuel; `Thread::ip/fp` then hold
+// where execution resumes.
 #pragma once
 
 #include <corowasm/corowasm.h>
@@ -50,6 +50,7 @@ enum class Exit : uint32_t {
   Trap,        // Thread::trap_kind / trap_message say why; ip is the trapping instruction
   HostCall,    // Thread::host_callee wants calling with args at host_args; resume at ip
   StackLimit,  // a call needs more frames or value-stack slots than are allocated
+  OutOfFuel,   // Thread::fuel ran out: the time slice or the fuel budget is spent
 };
 
 using Handler = Exit (CW_HANDLER_CC*)(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize, Thread* t,
@@ -122,6 +123,8 @@ struct Thread {
   uint8_t* mem = nullptr;     // loop backend only: the cached memory base and size
   uint64_t memsize = 0;
   uint64_t acc = 0;           // loop backend only: the accumulator between handlers
+  // Units left in this slice: one per loop iteration (taken backward branch) and per call.
+  int64_t fuel = INT64_MAX;
   InstanceData* inst = nullptr;  // instance whose code is running
 
   // Heap call stack and value stack; both grow on Exit::StackLimit up to the Config limits.

@@ -21,6 +21,28 @@ namespace corowasm::detail {
 
 #define CW_TRAP(kind) return exit_trap(t, ip, fp, (kind))
 
+// Fuel: every taken backward branch (rel <= 0: only loop back-edges, a loop may branch to
+// itself) and every call
+// spends one unit, so any endless execution reaches an Exit::OutOfFuel. A branch leaves with
+// the loop header as the resume point (a label: it never reads the accumulator); a call
+// leaves before it does anything and re-executes when resumed.
+Exit exit_out_of_fuel(Thread* t, const Cell* resume, Slot* fp) {
+  t->ip = resume;
+  t->fp = fp;
+  return Exit::OutOfFuel;
+}
+#define CW_JUMP(rel)                                                       \
+  do {                                                                     \
+    if ((rel) <= 0 && --t->fuel < 0) [[unlikely]]                          \
+      return exit_out_of_fuel(t, ip + (rel), fp);                          \
+    CW_NEXT(rel);                                                          \
+  } while (0)
+#define CW_SPEND_CALL()                                                    \
+  do {                                                                     \
+    if (--t->fuel < 0) [[unlikely]]                                        \
+      return exit_out_of_fuel(t, ip, fp);                                  \
+  } while (0)
+
 template <class T>
 [[gnu::always_inline]] inline T from_bits(uint64_t b) {
   Slot s = b;
@@ -124,14 +146,14 @@ template <class OpT, char Src>
 CW_HANDLER(h_branch_ss) {
   auto a = imm<ImmBrSS>(ip);
   if (OpT::apply(operand<Src == 'a', typename OpT::A>(fp, a.a, acc), operand<Src == 'b', typename OpT::B>(fp, a.b, acc)))
-    CW_NEXT(a.rel);
+    CW_JUMP(a.rel);
   CW_NEXT(cells_of<ImmBrSS>);
 }
 
 template <class OpT, bool AccA>
 CW_HANDLER(h_branch_si) {
   auto a = imm<ImmBrSI>(ip);
-  if (OpT::apply(operand<AccA, typename OpT::A>(fp, a.a, acc), from_bits<typename OpT::B>(a.b))) CW_NEXT(a.rel);
+  if (OpT::apply(operand<AccA, typename OpT::A>(fp, a.a, acc), from_bits<typename OpT::B>(a.b))) CW_JUMP(a.rel);
   CW_NEXT(cells_of<ImmBrSI>);
 }
 
@@ -208,7 +230,7 @@ CW_HANDLER(h_op_branch) {
   uint32_t v = Op1::apply(get<uint32_t>(fp, a.x), a.k1);
   put<uint32_t>(fp, a.d, v);
   uint32_t rhs = ConstRhs ? a.k2 : get<uint32_t>(fp, a.b);  // read after the write, as unfused
-  if (Cmp::apply(v, rhs)) CW_NEXT(a.rel);
+  if (Cmp::apply(v, rhs)) CW_JUMP(a.rel);
   CW_NEXT(cells_of<ImmOpBr>);  // (not an acc producer: the compiler sees a branch here)
 }
 
@@ -399,19 +421,19 @@ CW_HANDLER(h_const) {
   CW_NEXT_ACC(cells_of<ImmKD>, a.k);
 }
 
-CW_HANDLER(h_br) { CW_NEXT(imm<ImmBr>(ip).rel); }
+CW_HANDLER(h_br) { CW_JUMP(imm<ImmBr>(ip).rel); }
 
 template <bool AccC>
 CW_HANDLER(h_br_nz_t) {
   auto a = imm<ImmBrS>(ip);
-  if (operand<AccC, uint32_t>(fp, a.c, acc) != 0) CW_NEXT(a.rel);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) != 0) CW_JUMP(a.rel);
   CW_NEXT(cells_of<ImmBrS>);
 }
 
 template <bool AccC>
 CW_HANDLER(h_br_z_t) {
   auto a = imm<ImmBrS>(ip);
-  if (operand<AccC, uint32_t>(fp, a.c, acc) == 0) CW_NEXT(a.rel);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) == 0) CW_JUMP(a.rel);
   CW_NEXT(cells_of<ImmBrS>);
 }
 
@@ -425,7 +447,7 @@ CW_HANDLER(h_br_table) {
   uint32_t i = std::min(get<uint32_t>(fp, a.index), a.count);
   int32_t rel;
   std::memcpy(&rel, reinterpret_cast<const char*>(ip + 2) + 4 * size_t(i), 4);
-  CW_NEXT(rel);
+  CW_JUMP(rel);
 }
 
 CW_HANDLER(h_select) {
@@ -500,6 +522,7 @@ Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* 
 }
 
 CW_HANDLER(h_call) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCall>(ip);
   Slot* nfp = fp + a.args;
   if (!fits(t, nfp, a.func)) [[unlikely]]
@@ -525,6 +548,7 @@ CW_HANDLER(h_call) {
   } while (0)
 
 CW_HANDLER(h_call_import) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCallImport>(ip);
   FuncInst* f = t->inst->funcs[a.func];
   CW_CALL_FUNC_INST(f, a.args, cells_of<ImmCallImport>);
@@ -550,6 +574,7 @@ CW_HANDLER(h_call_import) {
 }
 
 CW_HANDLER(h_call_indirect) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCallIndirect>(ip);
   TrapKind why;
   FuncInst* f = table_entry(t, a, fp, why);
@@ -567,6 +592,7 @@ CW_HANDLER(h_call_indirect) {
 }
 
 CW_HANDLER(h_return_call) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCall>(ip);
   if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func, true);
@@ -590,12 +616,14 @@ CW_HANDLER(h_return_call) {
   } while (0)
 
 CW_HANDLER(h_return_call_import) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCallImport>(ip);
   FuncInst* f = t->inst->funcs[a.func];
   CW_TAIL_CALL_FUNC_INST(f, a.args, cells_of<ImmCallImport>);
 }
 
 CW_HANDLER(h_return_call_indirect) {
+  CW_SPEND_CALL();
   auto a = imm<ImmCallIndirect>(ip);
   TrapKind why;
   FuncInst* f = table_entry(t, a, fp, why);

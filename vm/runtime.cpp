@@ -138,15 +138,6 @@ Value to_value(ValType t, uint64_t bits) {
 
 namespace {
 
-// Thread state that a nested call (a host function re-entering Wasm) must give back.
-// The frame pointer is kept as an offset: the nested call may move the value stack.
-struct SavedState {
-  const Cell* ip;
-  ptrdiff_t fp_off;  // -1: no frame was active
-  InstanceData* inst;
-  size_t depth;
-};
-
 // Run a host function; whatever it throws becomes a Trap, and its results must match its type.
 std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst) {
   const FuncType& ft = *f->type;
@@ -162,99 +153,126 @@ std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args,
   } catch (...) {
     throw Trap(TrapKind::Host, "host function threw a non-standard exception");
   }
-  for (size_t i = 0; i < results.size(); ++i)
-    if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
+  check_host_results(ft, results);
   return results;
-}
-
-void call_host(Thread& t, FuncInst* f, Slot* args_slots, InstanceData* caller_inst) {
-  const FuncType& ft = *f->type;
-  std::vector<Value> args(ft.params.size());
-  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], args_slots[i]);
-  size_t args_off = size_t(args_slots - t.stack);
-  std::vector<Value> results = run_host(t, f, args, caller_inst);
-  // The host may have re-entered Wasm and grown the stack: address the results afresh.
-  Slot* out = t.stack + args_off;
-  for (size_t i = 0; i < results.size(); ++i) out[i] = results[i].bits;
 }
 
 }  // namespace
 
+void check_host_results(const FuncType& ft, std::span<const Value> results) {
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
+}
+
 Caller make_caller(Thread* t, InstanceData* inst) { return Caller(t, inst); }
 
-std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
+std::vector<Value> host_args(Thread& t) {
+  const FuncType& ft = *t.host_callee->type;
+  std::vector<Value> args(ft.params.size());
+  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], t.host_args[i]);
+  return args;
+}
+
+void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results) {
+  // The host may have re-entered Wasm and moved the stack: address everything afresh.
+  Slot* out = t.stack + hc.args_off;
+  for (size_t i = 0; i < results.size(); ++i) out[i] = results[i].bits;
+  t.ip = hc.resume;
+  t.fp = t.stack + hc.fp_off;
+  t.inst = hc.inst;
+  t.host_args = nullptr;
+}
+
+HostCallState save_host_call(Thread& t) {
+  return HostCallState{t.ip, size_t(t.fp - t.stack), size_t(t.host_args - t.stack), t.inst, t.host_callee};
+}
+
+CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {
   const FuncType& ft = *f->type;
   if (args.size() != ft.params.size()) throw Error("wrong number of arguments: expected " + std::to_string(ft.params.size()));
   for (size_t i = 0; i < args.size(); ++i)
     if (args[i].type != ft.params[i]) throw Error("argument " + std::to_string(i) + " has the wrong type");
+  if (!f->code) throw Error("begin_call: not a Wasm function");
 
-  if (!f->code) return run_host(t, f, args, nullptr);  // host to host: no Wasm frame needed
-
-  SavedState saved{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames)};
-  auto restore = [&] {
-    t.frame_top = t.frames + saved.depth;
-    t.ip = saved.ip;
-    t.fp = saved.fp_off < 0 ? nullptr : t.stack + saved.fp_off;
-    t.inst = saved.inst;
-  };
-
+  CallState cs{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames), 0, &ft};
   const FuncCode* code = f->code;
-  Slot* base = t.stack_top();
-  if (!t.grow(base, code->frame_slots)) {
-    throw Trap(TrapKind::CallStackExhausted);
-  }
-  base = t.stack_top();  // grow may have moved the stack
-  size_t base_off = size_t(base - t.stack);
+  if (!t.grow(t.stack_top(), code->frame_slots)) throw Trap(TrapKind::CallStackExhausted);
+  Slot* base = t.stack_top();  // grow may have moved the stack
+  cs.base_off = size_t(base - t.stack);
   for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
   std::memset(base + code->num_params, 0, size_t(code->num_locals - code->num_params) * sizeof(Slot));
   *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst, nullptr};
   t.ip = code->code.data();
   t.fp = base;
   t.inst = f->inst;
+  return cs;
+}
 
-  for (;;) {
-    Exit e = run(&t);
-    switch (e) {
-      case Exit::Done: {
-        std::vector<Value> results(ft.results.size());
-        Slot* out = t.stack + base_off;
-        for (size_t i = 0; i < results.size(); ++i) results[i] = to_value(ft.results[i], out[i]);
-        restore();
-        return results;
-      }
-      case Exit::Trap: {
-        Trap trap(t.trap_kind, t.trap_message);
-        restore();
-        throw trap;
-      }
-      case Exit::HostCall: {
-        const Cell* resume = t.ip;
-        size_t fp_off = size_t(t.fp - t.stack);
-        InstanceData* inst = t.inst;
-        try {
-          call_host(t, t.host_callee, t.host_args, inst);
-        } catch (...) {
-          restore();
-          throw;
+void end_call(Thread& t, const CallState& cs) {
+  t.frame_top = t.frames + cs.depth;
+  t.ip = cs.ip;
+  t.fp = cs.fp_off < 0 ? nullptr : t.stack + cs.fp_off;
+  t.inst = cs.inst;
+}
+
+std::vector<Value> call_results(Thread& t, const CallState& cs) {
+  std::vector<Value> results(cs.type->results.size());
+  Slot* out = t.stack + cs.base_off;
+  for (size_t i = 0; i < results.size(); ++i) results[i] = to_value(cs.type->results[i], out[i]);
+  return results;
+}
+
+void grow_for_call(Thread& t) {
+  // A call puts the callee's frame above the caller's; a tail call reuses the frame.
+  uint64_t need = t.pending_tail ? t.pending_callee->frame_slots
+                                 : uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
+  if (!t.grow(t.fp, need, !t.pending_tail)) throw Trap(TrapKind::CallStackExhausted);
+}
+
+std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
+  if (!f->code) {
+    if (f->async_host) throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
+    return run_host(t, f, args, nullptr);  // host to host: no Wasm frame needed
+  }
+  StoreData& store = *t.store;
+  bool outermost = t.frame_top == t.frames;
+  CallState cs = begin_call(t, f, args);
+  // The outermost call runs on the store's fuel budget; nested calls (a host function calling
+  // back into Wasm) keep spending the same slice.
+  if (outermost) t.fuel = store.fuel ? int64_t(std::min<uint64_t>(*store.fuel, INT64_MAX)) : INT64_MAX;
+  auto settle_fuel = [&] {
+    if (outermost && store.fuel) store.fuel = uint64_t(std::max<int64_t>(t.fuel, 0));
+  };
+  try {
+    for (;;) {
+      Exit e = run(&t);
+      switch (e) {
+        case Exit::Done: {
+          std::vector<Value> results = call_results(t, cs);
+          end_call(t, cs);
+          settle_fuel();
+          return results;
         }
-        t.ip = resume;
-        t.fp = t.stack + fp_off;
-        t.inst = inst;
-        t.host_args = nullptr;
-        break;
-      }
-      case Exit::StackLimit: {
-        // A call puts the callee's frame above the caller's; a tail call reuses the frame.
-        uint64_t need = t.pending_tail ? t.pending_callee->frame_slots
-                                       : uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
-        if (!t.grow(t.fp, need, !t.pending_tail)) {
-          restore();
-          throw Trap(TrapKind::CallStackExhausted);
+        case Exit::Trap: throw Trap(t.trap_kind, t.trap_message);
+        case Exit::HostCall: {
+          HostCallState hc = save_host_call(t);
+          if (hc.callee->async_host) throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
+          std::vector<Value> results = run_host(t, hc.callee, host_args(t), hc.inst);
+          resume_after_host(t, hc, results);
+          break;
         }
-        break;
+        case Exit::StackLimit: grow_for_call(t); break;
+        case Exit::OutOfFuel:
+          if (store.fuel) throw Trap(TrapKind::OutOfFuel);
+          t.fuel = INT64_MAX;  // no budget: a slice of 2^63 units simply ran out
+          break;
+        case Exit::Continue: break;
       }
-      case Exit::Continue: break;
     }
+  } catch (...) {
+    end_call(t, cs);
+    settle_fuel();
+    throw;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <corowasm/corowasm.h>
 
 #include <deque>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -12,6 +13,11 @@
 #include "module.h"
 
 namespace corowasm::detail {
+
+// A host function whose body is asynchronous (see async/); the VM only knows it exists.
+struct AsyncHostFn {
+  virtual ~AsyncHostFn() = default;
+};
 
 struct MemoryInst {
   uint8_t* base = nullptr;
@@ -48,7 +54,8 @@ struct FuncInst {
   uint32_t type_id = 0;
   InstanceData* inst = nullptr;   // null for host functions
   const FuncCode* code = nullptr; // Wasm functions
-  HostFn host;                    // host functions
+  HostFn host;                    // synchronous host functions
+  std::shared_ptr<AsyncHostFn> async_host;  // asynchronous host functions (async/)
   FuncType host_type;             // storage for host functions' type
 };
 
@@ -73,6 +80,8 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   std::deque<std::unique_ptr<GlobalInst>> globals;
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
   MemoryInst empty_memory;
+  std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
+  bool busy = false;               // an asynchronous call is in progress
 
   explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)) {}
   Thread& sync_thread();
@@ -84,6 +93,37 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
 // Call `f` on thread `t` with `args`, running to completion (host calls serviced inline).
 // Throws Trap.
 std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args);
+
+// ---- the steps of a call, shared by the synchronous driver and the async one ----
+
+// What a call must give back to the thread when it ends (calls nest through host functions).
+struct CallState {
+  const Cell* ip;
+  ptrdiff_t fp_off;  // -1: no frame was active
+  InstanceData* inst;
+  size_t depth;
+  size_t base_off;   // where the arguments went and the results come back
+  const FuncType* type;
+};
+// Check the arguments and push the entry frame of Wasm function `f`.
+CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args);
+std::vector<Value> call_results(Thread& t, const CallState& cs);
+// Pop everything the call pushed (after Done, a trap, or a cancellation).
+void end_call(Thread& t, const CallState& cs);
+// Exit::StackLimit: grow the stacks for the pending call, or throw "call stack exhausted".
+void grow_for_call(Thread& t);
+
+// Exit::HostCall: where to put the results and resume. Offsets, since the stack may move.
+struct HostCallState {
+  const Cell* resume;
+  size_t fp_off, args_off;
+  InstanceData* inst;
+  FuncInst* callee;
+};
+HostCallState save_host_call(Thread& t);
+std::vector<Value> host_args(Thread& t);
+void check_host_results(const FuncType& ft, std::span<const Value> results);
+void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
 
 // ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
 [[noreturn]] void throw_trap(Thread& t);

@@ -276,3 +276,41 @@ TEST_CASE("fib runs and returns the known value") {
   REQUIRE(trap);
   CHECK(trap->kind() == TrapKind::IntegerOverflow);
 }
+
+// ---- fuel ----
+
+TEST_CASE("fuel: unlimited by default; a budget is spent per loop iteration and per call") {
+  Engine engine;
+  Store store(engine);
+  Instance inst = store.instantiate(unit::compile(engine, "fuel"), {});
+  CHECK_FALSE(store.fuel().has_value());
+  CHECK(inst.call_sync("count", {Value::i32(10)})[0] == Value::i32(10));
+  CHECK_FALSE(store.fuel().has_value());
+
+  store.set_fuel(100);
+  CHECK(inst.call_sync("count", {Value::i32(10)})[0] == Value::i32(10));
+  CHECK(store.fuel() == 91u);  // 9 taken back-edges
+  inst.call_sync("calls", {Value::i32(10)});
+  CHECK(store.fuel() == 72u);  // 10 calls + 9 back-edges
+}
+
+TEST_CASE("fuel: an endless loop traps with \"all fuel consumed\" and the store can be refuelled") {
+  Engine engine;
+  Store store(engine);
+  Instance inst = store.instantiate(unit::compile(engine, "fuel"), {});
+  store.set_fuel(1000);
+  auto trap = catch_as<Trap>([&] { inst.call_sync("spin"); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::OutOfFuel);
+  CHECK(std::string(trap->what()) == "all fuel consumed");
+  CHECK(store.fuel() == 0u);
+
+  store.set_fuel(5);
+  trap = catch_as<Trap>([&] { inst.call_sync("count", {Value::i32(10)}); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::OutOfFuel);
+
+  store.set_fuel(50);
+  CHECK(inst.call_sync("count", {Value::i32(10)})[0] == Value::i32(10));
+  CHECK(store.fuel() == 41u);
+}

@@ -334,6 +334,11 @@ class Store {
   Memory memory(MemoryType type);
   Table table(TableType type, Value init);
   Global global(GlobalType type, Value init);
+  // Fuel: calls into this store spend one unit per loop iteration (taken backward branch) and
+  // per call; when the budget runs out the guest traps with TrapKind::OutOfFuel. Unlimited
+  // (std::nullopt) by default. fuel() is what is left.
+  void set_fuel(std::optional<uint64_t> units);
+  std::optional<uint64_t> fuel() const;
   const std::shared_ptr<detail::StoreData>& data() const { return data_; }
  private:
   friend class Caller;
