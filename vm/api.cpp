@@ -63,6 +63,7 @@ const char* trap_message(TrapKind k) {
     case TrapKind::NullReference: return "null reference";
     case TrapKind::CallStackExhausted: return "call stack exhausted";
     case TrapKind::OutOfFuel: return "all fuel consumed";
+    case TrapKind::Timeout: return "wall-clock deadline exceeded";
     case TrapKind::Host: return "host function failed";
   }
   return "trap";
@@ -201,6 +202,7 @@ void Global::set(const Value& v) const {
 GlobalType Global::type() const { return global_->type; }
 
 const FuncType& Func::type() const { return *func_->type; }
+Store Func::store() const { return Store(store_); }
 Value Func::ref() const { return Value{ValType::FuncRef, reinterpret_cast<uint64_t>(func_)}; }
 std::vector<Value> Func::call_sync(std::span<const Value> args) const {
   return invoke(store_->sync_thread(), func_, args);

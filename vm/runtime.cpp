@@ -58,11 +58,12 @@ int64_t TableInst::grow(uint64_t delta, uint64_t init, uint64_t cap) {
 // ---- threads: the heap call stack ----
 
 Thread::Thread(const Config& cfg, StoreData* s) : config(&cfg), store(s) {
-  size_t nframes = std::min<size_t>(64, cfg.max_call_depth);
+  // Small to start (a suspended guest should cost little); both grow on demand.
+  size_t nframes = std::min<size_t>(16, cfg.max_call_depth);
   frames = static_cast<Frame*>(std::malloc(nframes * sizeof(Frame)));
   frame_top = frames;
   frame_end = frames + nframes;
-  size_t nslots = std::min<size_t>(512, cfg.max_stack_bytes / sizeof(Slot));
+  size_t nslots = std::min<size_t>(256, cfg.max_stack_bytes / sizeof(Slot));
   stack = static_cast<Slot*>(std::calloc(nslots, sizeof(Slot)));
   stack_end = stack + nslots;
   if (!frames || !stack) throw std::bad_alloc();
@@ -136,8 +137,6 @@ Value to_value(ValType t, uint64_t bits) {
 
 // ---- the driver: run a call to completion, servicing exits ----
 
-namespace {
-
 // Run a host function; whatever it throws becomes a Trap, and its results must match its type.
 std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst) {
   const FuncType& ft = *f->type;
@@ -156,8 +155,6 @@ std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args,
   check_host_results(ft, results);
   return results;
 }
-
-}  // namespace
 
 void check_host_results(const FuncType& ft, std::span<const Value> results) {
   for (size_t i = 0; i < results.size(); ++i)

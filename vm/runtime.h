@@ -82,6 +82,7 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   MemoryInst empty_memory;
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
   bool busy = false;               // an asynchronous call is in progress
+  std::string last_trap_message;   // of the last asynchronous call that trapped
 
   explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)) {}
   Thread& sync_thread();
@@ -121,6 +122,8 @@ struct HostCallState {
   FuncInst* callee;
 };
 HostCallState save_host_call(Thread& t);
+// Call a synchronous host function: exceptions become Traps; results are type-checked.
+std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst);
 std::vector<Value> host_args(Thread& t);
 void check_host_results(const FuncType& ft, std::span<const Value> results);
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);

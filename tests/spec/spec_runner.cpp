@@ -87,6 +87,7 @@ const char* trap_kind_name(cw::TrapKind k) {
     case cw::TrapKind::NullReference: return "NullReference";
     case cw::TrapKind::CallStackExhausted: return "CallStackExhausted";
     case cw::TrapKind::OutOfFuel: return "OutOfFuel";
+    case cw::TrapKind::Timeout: return "Timeout";
     case cw::TrapKind::Host: return "Host";
   }
   return "?";

@@ -138,6 +138,7 @@ enum class TrapKind : uint8_t {
   NullReference,          // "null reference"
   CallStackExhausted,     // "call stack exhausted"
   OutOfFuel,              // "all fuel consumed"
+  Timeout,                // "wall-clock deadline exceeded"
   Host,                   // a host function failed; the message is the host's
 };
 const char* trap_message(TrapKind k);
@@ -280,6 +281,7 @@ class Func {
   std::vector<Value> call_sync(std::span<const Value> args) const;
   // The reference value (funcref) naming this function.
   Value ref() const;
+  Store store() const;
   detail::FuncInst* raw() const { return func_; }
   explicit operator bool() const { return func_ != nullptr; }
  private:
@@ -344,6 +346,7 @@ class Store {
   friend class Caller;
   friend class Instance;
   friend class Module;
+  friend class Func;
   explicit Store(std::shared_ptr<detail::StoreData> d) : data_(std::move(d)) {}
   std::shared_ptr<detail::StoreData> data_;
 };

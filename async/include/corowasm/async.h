@@ -1,0 +1,121 @@
+// corowasm on Boost.Asio: guest calls as asynchronous operations, and host functions that
+// suspend the guest while they wait.
+//
+//   corowasm::AsyncInstance guest(io.get_executor(), instance);
+//   auto results = co_await guest.async_call("handle", {Value::i32(7)}, asio::use_awaitable);
+//
+// Every completion token works (use_awaitable, callbacks, use_future, deferred, yield_context);
+// the completion signature is void(error_code, std::vector<Value>) with Boost.System's
+// error_code, which Asio's tokens turn into exceptions or tuples. A trap completes with
+// an error in trap_category() (value: TrapKind); last_trap_message() gives the trap's text.
+// Cancelling the operation (its cancellation slot) stops the guest at its next time-slice
+// boundary or host call and completes with asio::error::operation_aborted.
+//
+// Thread safety: a Module may be shared by any threads; an instance, its Store and its
+// AsyncInstance are used from one strand at a time. One asynchronous call runs per Store at a
+// time (a second one completes with errc::store_busy); after any completion — including a
+// trap or a cancellation — the instance can be called again (its memory and globals are as
+// the guest left them).
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corowasm {
+
+namespace asio = boost::asio;
+using error_code = boost::system::error_code;
+
+// Errors other than traps.
+enum class errc {
+  store_busy = 1,     // another asynchronous call of the same Store is in progress
+  bad_call,           // no such export, or arguments of the wrong type or number
+};
+const boost::system::error_category& trap_category();      // values: TrapKind + 1
+const boost::system::error_category& corowasm_category();  // values: errc
+error_code make_error_code(TrapKind k);
+error_code make_error_code(errc e);
+
+struct CallOptions {
+  // Time slicing: the guest yields to the executor after this many fuel units (loop
+  // iterations and calls), so a spinning guest never starves others or timers. A timer
+  // waits at most one round of the runnable guests: N guests x one slice.
+  uint64_t slice = 10'000;
+  // Hard limit: the guest traps with "all fuel consumed" after this many units.
+  std::optional<uint64_t> fuel;
+  // Wall-clock limit, checked at every slice boundary: the guest traps with
+  // "wall-clock deadline exceeded".
+  std::optional<std::chrono::steady_clock::duration> timeout;
+};
+
+// An asynchronous host function: awaits whatever it likes, returns the results.
+using AsyncHostFn =
+    std::function<asio::awaitable<std::vector<Value>>(Caller& caller, std::vector<Value> args)>;
+Func async_host_func(Store& store, FuncType type, AsyncHostFn fn);
+
+// The message of the last trap of an asynchronous call in this store.
+std::string last_trap_message(const Store& store);
+
+namespace detail {
+// The guest's driver: runs `func` on a heap call stack of its own, awaiting async imports.
+asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options);
+error_code to_error_code(std::exception_ptr ep, const Store& store);
+}  // namespace detail
+
+class AsyncInstance {
+ public:
+  AsyncInstance(asio::any_io_executor executor, Instance instance, CallOptions options = {})
+      : executor_(std::move(executor)), instance_(std::move(instance)), options_(options) {}
+
+  const Instance& instance() const { return instance_; }
+  const asio::any_io_executor& get_executor() const { return executor_; }
+  CallOptions& options() { return options_; }
+
+  template <class CompletionToken>
+  auto async_call(std::string_view name, std::vector<Value> args, CompletionToken&& token) {
+    // Arguments travel through async_initiate (not captured) so that deferred tokens keep
+    // them until the operation actually starts.
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<Value>)>(
+        [](auto handler, asio::any_io_executor ex, Instance inst, std::string name, std::vector<Value> args,
+           CallOptions options) {
+          Func func = inst.func(name);
+          auto handler_ex = asio::get_associated_executor(handler, ex);
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          Store store = inst.store();
+          if (!func) {
+            asio::post(handler_ex, [h = std::move(handler)]() mutable {
+              std::move(h)(make_error_code(errc::bad_call), std::vector<Value>{});
+            });
+            return;
+          }
+          // Completion goes through the handler's own executor; cancelling the handler's slot
+          // cancels the guest (co_spawn connects it to the coroutine's cancellation state).
+          auto done = [h = std::move(handler), store](std::exception_ptr ep, std::vector<Value> r) mutable {
+            error_code ec = detail::to_error_code(ep, store);
+            std::move(h)(ec, ec ? std::vector<Value>{} : std::move(r));
+          };
+          asio::co_spawn(ex, detail::drive_call(func, std::move(args), options),
+                         asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+        },
+        token, executor_, instance_, std::string(name), std::move(args), options_);
+  }
+
+ private:
+  asio::any_io_executor executor_;
+  Instance instance_;
+  CallOptions options_;
+};
+
+}  // namespace corowasm
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<corowasm::errc> : std::true_type {};
+}  // namespace boost::system
