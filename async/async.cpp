@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "decoder.h"
 #include "runtime.h"
 
 namespace corowasm {
@@ -174,6 +175,25 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
     }
   }
 }
+
+struct StreamCompiler::Impl {
+  Impl(const Engine& engine, size_t max) : decoder(std::make_shared<const Config>(engine.config())), max_bytes(max) {}
+  ModuleDecoder decoder;
+  size_t max_bytes;
+};
+
+StreamCompiler::StreamCompiler(const Engine& engine, size_t max_bytes)
+    : impl_(std::make_unique<Impl>(engine, max_bytes)) {}
+StreamCompiler::~StreamCompiler() = default;
+
+void StreamCompiler::feed(std::span<const uint8_t> bytes) {
+  if (impl_->decoder.bytes_received() + bytes.size() > impl_->max_bytes)
+    throw Error("module stream exceeds the limit of " + std::to_string(impl_->max_bytes) + " bytes");
+  impl_->decoder.feed(bytes);
+}
+
+Module StreamCompiler::finish() { return Module(impl_->decoder.finish()); }
+size_t StreamCompiler::bytes_received() const { return impl_->decoder.bytes_received(); }
 
 }  // namespace detail
 }  // namespace corowasm

@@ -21,7 +21,9 @@
 #include <corowasm/corowasm.h>
 
 #include <boost/asio.hpp>
+#include <array>
 #include <chrono>
+#include <span>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -68,6 +70,51 @@ namespace detail {
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options);
 error_code to_error_code(std::exception_ptr ep, const Store& store);
 }  // namespace detail
+
+// ---- streaming compilation ----
+
+namespace detail {
+// Feeds the incremental decoder: each function body compiles as soon as its bytes arrive.
+class StreamCompiler {
+ public:
+  StreamCompiler(const Engine& engine, size_t max_bytes);
+  ~StreamCompiler();
+  void feed(std::span<const uint8_t> bytes);  // throws DecodeError / ValidationError / Error
+  Module finish();                            // throws on a truncated module
+  size_t bytes_received() const;
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+template <class AsyncReadStream>
+asio::awaitable<Module> stream_compile(Engine engine, AsyncReadStream& stream, size_t max_bytes) {
+  StreamCompiler compiler(engine, max_bytes);
+  std::array<uint8_t, 16384> buffer;
+  for (;;) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+    if (n) compiler.feed(std::span<const uint8_t>(buffer.data(), n));
+    if (ec == asio::error::eof) break;
+    if (ec) throw boost::system::system_error(ec);
+  }
+  co_return compiler.finish();
+}
+}  // namespace detail
+
+// Read a module from `stream` until end of stream, compiling while the bytes arrive.
+// Completes with void(std::exception_ptr, Module): a DecodeError / ValidationError (with byte
+// offset) for a malformed or invalid module, "unexpected end" for a truncated one, an Error
+// past `max_bytes`, or the stream's own error. Nothing is kept on failure.
+template <class AsyncReadStream, class CompletionToken>
+auto async_compile(const Engine& engine, AsyncReadStream& stream, CompletionToken&& token,
+                   size_t max_bytes = size_t(256) << 20) {
+  return asio::async_initiate<CompletionToken, void(std::exception_ptr, Module)>(
+      [](auto handler, Engine engine, AsyncReadStream* stream, size_t max_bytes) {
+        auto ex = stream->get_executor();
+        asio::co_spawn(ex, detail::stream_compile(std::move(engine), *stream, max_bytes), std::move(handler));
+      },
+      token, engine, &stream, max_bytes);
+}
 
 class AsyncInstance {
  public:
