@@ -116,10 +116,9 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
   FuncInst* f = func.raw();
   if (!f->code) throw Error("async_call: the export is a host function");
 
-  // The guest's own heap call stack: a suspended guest is this, the coroutine frames, and its
-  // instance. Nothing of it lives on the native stack while it waits.
-  auto thread = std::make_unique<Thread>(*sd.config, &sd);
-  Thread& t = *thread;
+  // The guest's own heap call stack, kept in this coroutine's frame: a suspended guest is this,
+  // the coroutine frames, and its instance. Nothing of it lives on the native stack.
+  Thread t(*sd.config, &sd);
   CallState cs = begin_call(t, f, args);
 
   uint64_t budget = options.fuel.value_or(UINT64_MAX);

@@ -73,11 +73,13 @@ struct InstanceData {
 
 struct StoreData : std::enable_shared_from_this<StoreData> {
   std::shared_ptr<const Config> config;
-  std::deque<std::unique_ptr<InstanceData>> instances;
-  std::deque<std::unique_ptr<FuncInst>> host_funcs;
-  std::deque<std::unique_ptr<MemoryInst>> memories;
-  std::deque<std::unique_ptr<TableInst>> tables;
-  std::deque<std::unique_ptr<GlobalInst>> globals;
+  // Vectors of unique_ptr: objects keep their addresses, and an empty store costs nothing
+  // (an empty std::deque allocates ~0.5 KiB; one store per guest multiplies that).
+  std::vector<std::unique_ptr<InstanceData>> instances;
+  std::vector<std::unique_ptr<FuncInst>> host_funcs;
+  std::vector<std::unique_ptr<MemoryInst>> memories;
+  std::vector<std::unique_ptr<TableInst>> tables;
+  std::vector<std::unique_ptr<GlobalInst>> globals;
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
   MemoryInst empty_memory;
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
