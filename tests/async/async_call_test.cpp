@@ -278,3 +278,28 @@ TEST_CASE_FIXTURE(Fixture, "10,000 concurrently suspended guests on one io_conte
   // sum over i of (i + 1) * 2 + 1 = n(n-1) + 3n
   CHECK(sum == int64_t(n) * (n - 1) + 3 * int64_t(n));
 }
+
+TEST_CASE_FIXTURE(Fixture, "guests on strands of a 4-thread io_context (module shared, one strand per instance)") {
+  constexpr int n = 400;
+  std::vector<Guest> guests;
+  std::vector<AsyncInstance> async;
+  guests.reserve(n);
+  async.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    guests.push_back(make_guest(engine, module));
+    async.emplace_back(asio::make_strand(io), guests.back().inst);
+  }
+  std::atomic<int> done{0};
+  std::atomic<int64_t> sum{0};
+  for (int i = 0; i < n; ++i)
+    async[i].async_call("deep", {Value::i32(i)}, [&](error_code ec, std::vector<Value> r) {
+      CHECK_FALSE(ec);
+      sum += r.at(0).as_i32();
+      ++done;
+    });
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) threads.emplace_back([&] { io.run(); });
+  for (auto& th : threads) th.join();
+  CHECK(done == n);
+  CHECK(sum == int64_t(n) * 1001 + int64_t(n) * (n - 1) / 2);  // deep(i) = 1001 + i
+}
