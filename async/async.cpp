@@ -65,6 +65,7 @@ Func async_host_func(Store& store, FuncType type, AsyncHostFn fn) {
 }
 
 std::string last_trap_message(const Store& store) { return store.data()->last_trap_message; }
+bool store_busy(const Store& store) { return store.data()->busy; }
 
 namespace detail {
 
@@ -118,7 +119,7 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
 
   // The guest's own heap call stack, kept in this coroutine's frame: a suspended guest is this,
   // the coroutine frames, and its instance. Nothing of it lives on the native stack.
-  Thread t(*sd.config, &sd);
+  Thread t(sd.limits, &sd);
   CallState cs = begin_call(t, f, args);
 
   uint64_t budget = options.fuel.value_or(UINT64_MAX);

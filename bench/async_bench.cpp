@@ -154,6 +154,35 @@ int main(int argc, char** argv) {
                 per_s, (resident_bytes() - before) / n);
   }
 
+  // ---- resident bytes per suspended guest ----
+  {
+    constexpr int n = 10'000;
+    long before = resident_bytes(), parked = 0;
+    int suspended = 0, done = 0;
+    std::vector<corowasm::AsyncInstance> guests;
+    guests.reserve(n);
+    for (int i = 0; i < n; ++i) {
+      corowasm::Store store(engine);
+      corowasm::Imports imports;
+      imports.define("env", "count", store.host_func({{}, {}}, [](corowasm::Caller&, auto, auto) {}));
+      imports.define("env", "sleep", corowasm::async_host_func(store, {{ValType::I32}, {}},
+          [&suspended](corowasm::Caller&, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
+            ++suspended;
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(args[0].as_i32()));
+            co_await t.async_wait(asio::use_awaitable);
+            co_return std::vector<Value>{};
+          }));
+      guests.emplace_back(io.get_executor(), store.instantiate(guest_module, imports));
+    }
+    for (auto& g : guests) g.async_call("park", {}, [&](boost::system::error_code, std::vector<Value>) { ++done; });
+    asio::steady_timer sample(io, std::chrono::milliseconds(150));
+    sample.async_wait([&](boost::system::error_code) { parked = resident_bytes(); });
+    io.run();
+    io.restart();
+    std::printf("resident bytes per suspended guest (%d parked in an async import at once, all %d completed): %ld\n",
+                suspended, done, (parked - before) / n);
+  }
+
   // ---- streaming vs whole-buffer compile ----
   {
     auto t0 = Clock::now();

@@ -125,6 +125,8 @@ Instance Store::instantiate(const Module& module, const Imports& imports) {
   return Instance(data_, inst);
 }
 
+void Store::set_limits(const Config& limits) { data_->limits = limits; }
+const Config& Store::limits() const { return data_->limits; }
 void Store::set_fuel(std::optional<uint64_t> units) { data_->fuel = units; }
 std::optional<uint64_t> Store::fuel() const { return data_->fuel; }
 
@@ -139,7 +141,7 @@ Func Store::host_func(FuncType type, HostFn fn) {
 }
 
 Memory Store::memory(MemoryType type) {
-  data_->memories.push_back(std::make_unique<MemoryInst>(type, data_->config->max_memory_pages));
+  data_->memories.push_back(std::make_unique<MemoryInst>(type, data_->limits.max_memory_pages));
   return Memory(data_, data_->memories.back().get());
 }
 

@@ -114,7 +114,7 @@ bool Thread::grow(Slot* base, uint64_t need_slots, bool need_frame) {
 }
 
 Thread& StoreData::sync_thread() {
-  if (!thread) thread = std::make_unique<Thread>(*config, this);
+  if (!thread) thread = std::make_unique<Thread>(limits, this);
   return *thread;
 }
 
@@ -387,7 +387,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
   }
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const TableType& tt = m.tables[i];
-    if (tt.limits.min > store.config->max_table_elements) throw Trap(TrapKind::Host, "table size exceeds the configured limit");
+    if (tt.limits.min > store.limits.max_table_elements) throw Trap(TrapKind::Host, "table size exceeds the configured limit");
     auto t = std::make_unique<TableInst>();
     t->elem = tt.elem;
     t->has_max = tt.limits.max.has_value();
@@ -397,7 +397,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
     store.tables.push_back(std::move(t));
   }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    store.memories.push_back(std::make_unique<MemoryInst>(m.memories[i], store.config->max_memory_pages));
+    store.memories.push_back(std::make_unique<MemoryInst>(m.memories[i], store.limits.max_memory_pages));
     inst.memories.push_back(store.memories.back().get());
   }
   if (!inst.memories.empty()) inst.mem0 = inst.memories[0];

@@ -86,7 +86,9 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   bool busy = false;               // an asynchronous call is in progress
   std::string last_trap_message;   // of the last asynchronous call that trapped
 
-  explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)) {}
+  Config limits;  // this store's limits: the engine's, unless Store::set_limits changed them
+
+  explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)), limits(*config) {}
   Thread& sync_thread();
 };
 

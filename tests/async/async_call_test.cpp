@@ -303,3 +303,24 @@ TEST_CASE_FIXTURE(Fixture, "guests on strands of a 4-thread io_context (module s
   CHECK(done == n);
   CHECK(sum == int64_t(n) * 1001 + int64_t(n) * (n - 1) / 2);  // deep(i) = 1001 + i
 }
+
+TEST_CASE_FIXTURE(Fixture, "per-store call depth limit applies to asynchronous calls") {
+  Guest g = make_guest(engine, module);
+  Config lim = g.store.limits();
+  lim.max_call_depth = 50;
+  g.store.set_limits(lim);
+  AsyncInstance guest(io.get_executor(), g.inst);
+  error_code deep_error;
+  guest.async_call("deep", {Value::i32(100)}, [&](error_code ec, std::vector<Value>) { deep_error = ec; });
+  io.run();
+  CHECK(deep_error == make_error_code(TrapKind::CallStackExhausted));
+  CHECK(guest.can_call());  // reports that the instance is ready for the next call
+  io.restart();
+  int32_t r = 0;
+  guest.async_call("deep", {Value::i32(10)}, [&](error_code ec, std::vector<Value> v) {
+    CHECK_FALSE(ec);
+    r = v.at(0).as_i32();
+  });
+  io.run();
+  CHECK(r == 1011);
+}

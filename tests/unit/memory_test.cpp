@@ -209,3 +209,17 @@ TEST_CASE("memory: growth by a nested Wasm call is seen by the Wasm frame that r
   CHECK(one(inst, "size", {}) == Value::i32(3));
   CHECK(inst.memory("mem").data()[3 * 65536 - 4] == 20);
 }
+
+TEST_CASE("per-store limits: two stores of one engine, different memory caps") {
+  Engine engine;
+  Module m = unit::compile(engine, "memory_nomax");
+  Store small(engine), large(engine);
+  Config lim = small.limits();
+  lim.max_memory_pages = 3;
+  small.set_limits(lim);
+  Instance a = small.instantiate(m, {});
+  Instance b = large.instantiate(m, {});
+  CHECK(a.call_sync("grow", {Value::i32(2)})[0] == Value::i32(1));   // 1 -> 3 pages
+  CHECK(a.call_sync("grow", {Value::i32(1)})[0] == Value::i32(-1));  // past this store's cap
+  CHECK(b.call_sync("grow", {Value::i32(5)})[0] == Value::i32(1));   // the other store: engine's cap
+}

@@ -64,6 +64,8 @@ Func async_host_func(Store& store, FuncType type, AsyncHostFn fn);
 
 // The message of the last trap of an asynchronous call in this store.
 std::string last_trap_message(const Store& store);
+// Whether an asynchronous call of this store is in progress.
+bool store_busy(const Store& store);
 
 namespace detail {
 // The guest's driver: runs `func` on a heap call stack of its own, awaiting async imports.
@@ -122,6 +124,9 @@ class AsyncInstance {
       : executor_(std::move(executor)), instance_(std::move(instance)), options_(options) {}
 
   const Instance& instance() const { return instance_; }
+  // Whether a call can start now: false only while another asynchronous call of this Store is
+  // in progress. After any completion — results, trap or cancellation — it is true again.
+  bool can_call() const { return !store_busy(instance_.store()); }
   const asio::any_io_executor& get_executor() const { return executor_; }
   CallOptions& options() { return options_; }
 

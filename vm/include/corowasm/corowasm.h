@@ -336,6 +336,10 @@ class Store {
   Memory memory(MemoryType type);
   Table table(TableType type, Value init);
   Global global(GlobalType type, Value init);
+  // Per-store limits (memory pages, table elements, call depth, value-stack bytes), starting
+  // as the engine's Config: memories and tables created afterwards and every call use them.
+  void set_limits(const Config& limits);
+  const Config& limits() const;
   // Fuel: calls into this store spend one unit per loop iteration (taken backward branch) and
   // per call; when the budget runs out the guest traps with TrapKind::OutOfFuel. Unlimited
   // (std::nullopt) by default. fuel() is what is left.
