@@ -324,3 +324,35 @@ TEST_CASE_FIXTURE(Fixture, "per-store call depth limit applies to asynchronous c
   io.run();
   CHECK(r == 1011);
 }
+
+TEST_CASE_FIXTURE(Fixture, "an async import re-enters the same instance synchronously while its caller is suspended") {
+  Store store(engine);
+  Instance inst;
+  Imports imports;
+  imports.define("env", "fetch", async_host_func(store, {{ValType::I32}, {ValType::I32}},
+      [&inst](Caller&, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
+        asio::steady_timer timer(co_await asio::this_coro::executor, 1ms);
+        co_await timer.async_wait(asio::use_awaitable);
+        // The suspended guest's frames are on its own heap stack; this call uses the store's.
+        std::vector<Value> r = inst.call_sync("add", {args[0], Value::i32(100)});
+        co_return r;
+      }));
+  imports.define("env", "fail", store.host_func({{ValType::I32}, {ValType::I32}}, [](Caller&, auto, auto) {}));
+  inst = store.instantiate(module, imports);
+  AsyncInstance guest(io.get_executor(), inst);
+  int32_t r = 0;
+  guest.async_call("deep", {Value::i32(5)}, [&](error_code ec, std::vector<Value> v) {
+    CHECK_FALSE(ec);
+    r = v.at(0).as_i32();
+  });
+  io.run();
+  CHECK(r == 1105);  // fetch(1000) = add(1000, 100), plus 5 levels
+
+  // A second asynchronous call of the same store while one is suspended reports busy.
+  io.restart();
+  error_code second;
+  guest.async_call("deep", {Value::i32(1)}, [&](error_code, std::vector<Value>) {});
+  guest.async_call("add", {Value::i32(1), Value::i32(2)}, [&](error_code ec, std::vector<Value>) { second = ec; });
+  io.run();
+  CHECK(second == make_error_code(errc::store_busy));
+}
