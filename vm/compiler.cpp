@@ -513,11 +513,8 @@ void FunctionCompiler::emit_return() {
 
 void FunctionCompiler::return_sequence() {
   // `return`: the function's results are the top values, whatever lies below.
+  // Validate the results without losing the operands: pop them, then put them back.
   const auto& res = type_->results;
-  for (size_t i = res.size(); i-- > 0;) {
-    // Validate without losing the operands: pop then restore.
-    (void)i;
-  }
   std::vector<Operand> vals;
   for (size_t i = res.size(); i-- > 0;) vals.push_back(pop(res[i]));
   for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);

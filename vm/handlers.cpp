@@ -66,6 +66,14 @@ template <class T>
   memsize = inst->mem0->size;
 }
 
+// Code of another instance runs next: its memory replaces the cached base and size.
+[[gnu::always_inline]] inline void enter_instance(Thread* t, InstanceData* inst, uint8_t*& mem, uint64_t& memsize) {
+  if (inst != t->inst) {
+    t->inst = inst;
+    if (inst) load_memory(inst, mem, memsize);
+  }
+}
+
 // ---- numeric families ----
 //
 // Operand sources: a template flag `Acc*` set means that operand is the previous handler's
@@ -540,10 +548,7 @@ CW_HANDLER(h_call) {
     if (!fits(t, nfp, (f)->code)) [[unlikely]]                                            \
       return exit_stack_limit(t, ip, fp, (f)->code);                                      \
     push_frame(t, (f)->code, ip + (len), fp, nfp);                                        \
-    if ((f)->inst != t->inst) {                                                           \
-      t->inst = (f)->inst;                                                                \
-      load_memory(t->inst, mem, memsize);                                                 \
-    }                                                                                     \
+    enter_instance(t, (f)->inst, mem, memsize);                                           \
     [[clang::musttail]] return next((f)->code->code.data(), nfp, mem, memsize, t, acc);      \
   } while (0)
 
@@ -608,10 +613,7 @@ CW_HANDLER(h_return_call) {
     if (fp + (f)->code->frame_slots > t->stack_end) [[unlikely]]                         \
       return exit_stack_limit(t, ip, fp, (f)->code, true);                               \
     reuse_frame(t, (f)->code, fp, (args_slot));                                          \
-    if ((f)->inst != t->inst) {                                                          \
-      t->inst = (f)->inst;                                                               \
-      load_memory(t->inst, mem, memsize);                                                \
-    }                                                                                    \
+    enter_instance(t, (f)->inst, mem, memsize);                                          \
     [[clang::musttail]] return next((f)->code->code.data(), fp, mem, memsize, t, acc);      \
   } while (0)
 
@@ -637,10 +639,7 @@ CW_HANDLER(h_return_call_indirect) {
   ip = fr.ret_ip;
   fp = fr.ret_fp;
   // Same instance: mem/memsize already flowed through the callee (including any growth).
-  if (fr.ret_inst != t->inst) {
-    t->inst = fr.ret_inst;
-    if (t->inst) load_memory(t->inst, mem, memsize);
-  }
+  enter_instance(t, fr.ret_inst, mem, memsize);
 }
 
 CW_HANDLER(h_return) {
