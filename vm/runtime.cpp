@@ -357,7 +357,13 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
         }
         break;
     }
-    if (!ok) throw LinkError(std::string("incompatible import type for ") + kind_name(imp.kind) + " " + what);
+    if (!ok) {
+      std::string detail;
+      if (imp.kind == ImportDesc::Func)
+        if (auto* f = std::get_if<Func>(e); f && *f)
+          detail = ": the module expects " + to_string(m.types[imp.type_index]) + ", the host provides " + to_string(f->type());
+      throw LinkError(std::string("incompatible import type for ") + kind_name(imp.kind) + " " + what + detail);
+    }
     resolved.push_back(e);
   }
 

@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -233,6 +234,16 @@ class Memory {
   // Returns the old size in pages, or -1 when the limits forbid it (as memory.grow).
   int64_t grow(uint64_t delta_pages) const;
   MemoryType type() const;
+  // `count` elements of T at byte offset `ptr`, bounds-checked: throws Trap
+  // (MemoryOutOfBounds) rather than ever reaching outside linear memory. Valid until the
+  // memory grows.
+  template <class T>
+  std::span<T> span(uint64_t ptr, uint64_t count) const {
+    static_assert(std::is_trivially_copyable_v<T>, "guest memory holds plain bytes");
+    if (!mem_ || count > size_bytes() / sizeof(T) || ptr > size_bytes() - count * sizeof(T))
+      throw Trap(TrapKind::MemoryOutOfBounds);
+    return {reinterpret_cast<T*>(data() + ptr), size_t(count)};
+  }
   detail::MemoryInst* raw() const { return mem_; }
   explicit operator bool() const { return mem_ != nullptr; }
  private:
