@@ -134,7 +134,7 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
   for (;;) {
     switch (run(&t)) {
       case Exit::Done: co_return call_results(t, cs);
-      case Exit::Trap: throw Trap(t.trap_kind, t.trap_message);
+      case Exit::Trap: throw_trap(t);
       case Exit::HostCall: {
         HostCallState hc = save_host_call(t);
         std::vector<Value> results;

@@ -250,7 +250,7 @@ std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
           settle_fuel();
           return results;
         }
-        case Exit::Trap: throw Trap(t.trap_kind, t.trap_message);
+        case Exit::Trap: throw_trap(t);
         case Exit::HostCall: {
           HostCallState hc = save_host_call(t);
           if (hc.callee->async_host) throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
