@@ -65,6 +65,7 @@ Func async_host_func(Store& store, FuncType type, AsyncHostFn fn) {
 }
 
 std::string last_trap_message(const Store& store) { return store.data()->last_trap_message; }
+std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return store.data()->last_trap_backtrace; }
 bool store_busy(const Store& store) { return store.data()->busy; }
 
 namespace detail {
@@ -75,6 +76,7 @@ error_code to_error_code(std::exception_ptr ep, const Store& store) {
     std::rethrow_exception(ep);
   } catch (const Trap& t) {
     store.data()->last_trap_message = t.what();
+    store.data()->last_trap_backtrace = t.backtrace();
     return make_error_code(t.kind());
   } catch (const boost::system::system_error& e) {
     return e.code();
@@ -149,7 +151,14 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
           } catch (...) {
             error = std::current_exception();
           }
-          if (error) rethrow_host_error(error);
+          if (error) {
+            try {
+              rethrow_host_error(error);
+            } catch (Trap& trap) {
+              if (trap.backtrace().empty()) trap.set_backtrace(backtrace(t));
+              throw;
+            }
+          }
           check_host_results(*hc.callee->type, results);
         } else {
           results = run_host(t, hc.callee, host_args(t), hc.inst);

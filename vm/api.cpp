@@ -65,6 +65,7 @@ const char* trap_message(TrapKind k) {
     case TrapKind::OutOfFuel: return "all fuel consumed";
     case TrapKind::Timeout: return "wall-clock deadline exceeded";
     case TrapKind::Host: return "host function failed";
+    case TrapKind::Exit: return "guest exited";
   }
   return "trap";
 }

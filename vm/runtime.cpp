@@ -128,7 +128,29 @@ Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind) {
   return Exit::Trap;
 }
 
-[[noreturn]] void throw_trap(Thread& t) { throw Trap(t.trap_kind, t.trap_message); }
+std::vector<TrapFrame> backtrace(const Thread& t) {
+  std::vector<TrapFrame> out;
+  // Frame k runs in the instance its callee frame (k + 1) returns to; the innermost runs in
+  // t.inst.
+  const InstanceData* inst = t.inst;
+  for (const Frame* f = t.frame_top; f != t.frames;) {
+    --f;
+    if (f->func) {
+      TrapFrame tf;
+      tf.func_index = f->func->func_index;
+      if (inst && tf.func_index < inst->module->func_names.size()) tf.name = inst->module->func_names[tf.func_index];
+      out.push_back(std::move(tf));
+    }
+    inst = f->ret_inst;
+  }
+  return out;
+}
+
+[[noreturn]] void throw_trap(Thread& t) {
+  Trap trap(t.trap_kind, t.trap_message);
+  trap.set_backtrace(backtrace(t));
+  throw trap;
+}
 
 Value to_value(ValType t, uint64_t bits) {
   if (t == ValType::I32 || t == ValType::F32) bits &= 0xFFFFFFFFu;
@@ -145,12 +167,17 @@ std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args,
   try {
     Caller caller = make_caller(&t, caller_inst);
     f->host(caller, args, results);
-  } catch (const Trap&) {
+  } catch (Trap& trap) {
+    if (trap.backtrace().empty()) trap.set_backtrace(backtrace(t));
     throw;
   } catch (const std::exception& e) {
-    throw Trap(TrapKind::Host, e.what());
+    Trap trap(TrapKind::Host, e.what());
+    trap.set_backtrace(backtrace(t));
+    throw trap;
   } catch (...) {
-    throw Trap(TrapKind::Host, "host function threw a non-standard exception");
+    Trap trap(TrapKind::Host, "host function threw a non-standard exception");
+    trap.set_backtrace(backtrace(t));
+    throw trap;
   }
   check_host_results(ft, results);
   return results;

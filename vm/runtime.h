@@ -85,6 +85,7 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
   bool busy = false;               // an asynchronous call is in progress
   std::string last_trap_message;   // of the last asynchronous call that trapped
+  std::vector<TrapFrame> last_trap_backtrace;  // ... and where
 
   Config limits;  // this store's limits: the engine's, unless Store::set_limits changed them
 
@@ -134,6 +135,8 @@ void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value
 
 // ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
 [[noreturn]] void throw_trap(Thread& t);
+// The Wasm frames of `t`, innermost first, named from the name section.
+std::vector<TrapFrame> backtrace(const Thread& t);
 Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
 
 Value to_value(ValType t, uint64_t bits);

@@ -89,6 +89,7 @@ const char* trap_kind_name(cw::TrapKind k) {
     case cw::TrapKind::OutOfFuel: return "OutOfFuel";
     case cw::TrapKind::Timeout: return "Timeout";
     case cw::TrapKind::Host: return "Host";
+    case cw::TrapKind::Exit: return "Exit";
   }
   return "?";
 }

@@ -1,13 +1,23 @@
 // corowasm: the command-line runner.
-//   corowasm run [--invoke NAME] FILE.wasm [ARGS...]   (options before the file, as in wasmtime)
+//   corowasm run [options] FILE.wasm [ARGS...]   (options before the file, as in wasmtime)
 //   corowasm validate FILE.wasm
+//   corowasm inspect FILE.wasm
+//   corowasm disasm FILE.wasm
+// `run` drives the guest on an io_context through AsyncInstance, so WASI reads from stdin,
+// pipes and sockets and poll_oneoff sleeps suspend the guest rather than the thread.
+#include <corowasm/async.h>
 #include <corowasm/corowasm.h>
+#include <corowasm/wasi.h>
 
-// The runner is part of corowasm itself: `disasm` reads the compiled code directly.
+// The runner is part of corowasm itself: `disasm` and `inspect` read the compiled module.
 #include "handlers.h"
 #include "module.h"
+#include "reader.h"
 
+#include <boost/asio/io_context.hpp>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,22 +29,36 @@
 
 namespace {
 
+// A trap (other than the guest's own exit) ends the process with this status, as in wasmtime.
+constexpr int kTrapExit = 134;
+
 constexpr const char* kUsage =
     "usage: corowasm <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run [--invoke NAME] FILE.wasm [ARGS...]\n"
-    "      Instantiate FILE.wasm and call the export NAME (default: _start) with ARGS\n"
-    "      parsed by the export's parameter types; print the results, one per line.\n"
+    "  run [options] FILE.wasm [ARGS...]\n"
+    "      Run a WASI command (its _start, with ARGS as argv[1..]) or, with --invoke, call an\n"
+    "      export with ARGS parsed by its parameter types and print the results, one per line.\n"
     "      Options go before the file; everything after it belongs to the guest.\n"
+    "        --dir HOST[::GUEST]     preopen directory HOST, seen by the guest as GUEST\n"
+    "        --ro-dir HOST[::GUEST]  the same, read-only\n"
+    "        --env KEY=VALUE         set a guest environment variable (none by default)\n"
+    "        --fuel N                trap after N units (loop iterations and calls)\n"
+    "        --timeout DURATION      trap after DURATION of wall-clock time (e.g. 10s, 500ms, 2m)\n"
+    "        --max-memory SIZE       cap each linear memory (e.g. 64MiB, 1GiB, bytes)\n"
+    "        --invoke NAME           call export NAME instead of _start\n"
+    "        --verbose               report load, compile and run times on stderr\n"
     "  validate FILE.wasm\n"
     "      Decode and validate FILE.wasm; print \"valid\" or the error.\n"
+    "  inspect FILE.wasm\n"
+    "      Print the sections, imports and exports of FILE.wasm, with sizes.\n"
     "  disasm FILE.wasm\n"
     "      Print the threaded code compiled for every defined function.\n"
     "  --help\n"
     "      Show this text.\n"
     "\n"
-    "exit status: 0 on success, 1 on usage or load errors, 2 when the guest traps.\n";
+    "exit status: the guest's exit code (proc_exit, or 0 when _start returns); 1 on usage or\n"
+    "load errors; 134 when the guest traps (the trap and a Wasm backtrace go to stderr).\n";
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -69,49 +93,207 @@ corowasm::Value parse_arg(const std::string& s, corowasm::ValType t) {
   return v;
 }
 
-int cmd_run(int argc, char** argv) {
-  std::string invoke = "_start";
-  int i = 0;
-  for (; i < argc; ++i) {
+// "10s", "500ms", "2m", "1.5" (seconds).
+std::optional<std::chrono::nanoseconds> parse_duration(const std::string& s) {
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || !(v >= 0) || !std::isfinite(v)) return std::nullopt;
+  std::string unit(end);
+  double scale;
+  if (unit.empty() || unit == "s") scale = 1e9;
+  else if (unit == "ms") scale = 1e6;
+  else if (unit == "us") scale = 1e3;
+  else if (unit == "ns") scale = 1;
+  else if (unit == "m" || unit == "min") scale = 60e9;
+  else if (unit == "h") scale = 3600e9;
+  else return std::nullopt;
+  if (v * scale > 9e18) return std::nullopt;
+  return std::chrono::nanoseconds(int64_t(v * scale));
+}
+
+// "64MiB", "1G", "65536" (bytes), rounded up to 64 KiB pages.
+std::optional<uint64_t> parse_size_pages(const std::string& s) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (end == s.c_str() || errno == ERANGE || s[0] == '-') return std::nullopt;
+  std::string unit(end);
+  uint64_t scale;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K" || unit == "KiB" || unit == "k") scale = 1ull << 10;
+  else if (unit == "M" || unit == "MiB") scale = 1ull << 20;
+  else if (unit == "G" || unit == "GiB") scale = 1ull << 30;
+  else return std::nullopt;
+  if (v > (1ull << 40) / scale) return std::nullopt;
+  return (v * scale + 65535) / 65536;
+}
+
+corowasm::wasi::Preopen parse_preopen(const std::string& spec, bool read_only) {
+  corowasm::wasi::Preopen p;
+  size_t sep = spec.find("::");
+  p.host_path = spec.substr(0, sep);
+  p.guest_path = sep == std::string::npos ? spec : spec.substr(sep + 2);
+  p.read_only = read_only;
+  if (p.host_path.empty() || p.guest_path.empty()) throw corowasm::Error("bad directory mapping \"" + spec + "\"");
+  return p;
+}
+
+void print_trap(const std::string& message, const std::vector<corowasm::TrapFrame>& frames) {
+  std::cerr << "trap: " << message << "\n";
+  if (frames.empty()) return;
+  std::cerr << "wasm backtrace:\n";
+  for (size_t k = 0; k < frames.size(); ++k) {
+    std::cerr << "  " << k << ": ";
+    if (frames[k].name.empty()) std::cerr << "<func " << frames[k].func_index << ">";
+    else std::cerr << frames[k].name << " (func " << frames[k].func_index << ")";
+    std::cerr << "\n";
+  }
+}
+
+struct RunOptions {
+  std::string invoke;
+  corowasm::wasi::Config wasi;
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
+  std::optional<uint64_t> max_pages;
+  bool verbose = false;
+};
+
+// Parses options up to FILE.wasm; returns the index of the file, or -1 after printing why not.
+int parse_run_options(int argc, char** argv, RunOptions& o) {
+  for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--invoke" && i + 1 < argc) {
-      invoke = argv[++i];
-    } else if (a.rfind("--invoke=", 0) == 0) {
-      invoke = a.substr(9);
-    } else if (a.size() > 1 && a[0] == '-') {
-      std::cerr << "corowasm run: unknown option " << a << "\n" << kUsage;
-      return 1;
+    auto value = [&](const char* opt) -> std::optional<std::string> {
+      std::string o2 = std::string(opt) + "=";
+      if (a == opt && i + 1 < argc) return std::string(argv[++i]);
+      if (a.rfind(o2, 0) == 0) return a.substr(o2.size());
+      return std::nullopt;
+    };
+    auto bad = [&](const std::string& why) {
+      std::cerr << "corowasm run: " << why << "\n";
+      return -1;
+    };
+    if (a.empty() || a[0] != '-') return i;
+    if (a == "--verbose" || a == "-v") {
+      o.verbose = true;
+    } else if (auto v = value("--invoke")) {
+      o.invoke = *v;
+    } else if (auto v = value("--dir")) {
+      o.wasi.preopens.push_back(parse_preopen(*v, false));
+    } else if (auto v = value("--ro-dir")) {
+      o.wasi.preopens.push_back(parse_preopen(*v, true));
+    } else if (auto v = value("--env")) {
+      if (v->find('=') == std::string::npos || v->front() == '=') return bad("--env needs KEY=VALUE, got \"" + *v + "\"");
+      o.wasi.env.push_back(*v);
+    } else if (auto v = value("--fuel")) {
+      char* end = nullptr;
+      o.fuel = std::strtoull(v->c_str(), &end, 10);
+      if (v->empty() || *end || (*v)[0] == '-') return bad("--fuel needs a number of units, got \"" + *v + "\"");
+    } else if (auto v = value("--timeout")) {
+      o.timeout = parse_duration(*v);
+      if (!o.timeout) return bad("--timeout needs a duration such as 10s or 500ms, got \"" + *v + "\"");
+    } else if (auto v = value("--max-memory")) {
+      o.max_pages = parse_size_pages(*v);
+      if (!o.max_pages) return bad("--max-memory needs a size such as 64MiB, got \"" + *v + "\"");
     } else {
-      break;
+      std::cerr << "corowasm run: unknown option " << a << "\n" << kUsage;
+      return -1;
     }
   }
-  if (i >= argc) {
-    std::cerr << "corowasm run: missing FILE.wasm\n" << kUsage;
+  std::cerr << "corowasm run: missing FILE.wasm\n" << kUsage;
+  return -1;
+}
+
+int cmd_run(int argc, char** argv) {
+  using Clock = std::chrono::steady_clock;
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  RunOptions o;
+  int i;
+  try {
+    i = parse_run_options(argc, argv, o);
+  } catch (const std::exception& e) {
+    std::cerr << "corowasm run: " << e.what() << "\n";
     return 1;
   }
+  if (i < 0) return 1;
   std::string file = argv[i++];
   try {
-    corowasm::Engine engine;
-    corowasm::Module module = engine.compile(read_file(file));
-    corowasm::Instance inst = module.instantiate();
-    corowasm::Func f = inst.func(invoke);
-    if (!f) {
-      std::cerr << "corowasm run: " << file << " exports no function named \"" << invoke << "\"\n";
-      return 1;
+    auto t0 = Clock::now();
+    std::vector<uint8_t> bytes = read_file(file);
+    corowasm::Config config;
+    if (o.max_pages) config.max_memory_pages = *o.max_pages;
+    corowasm::Engine engine(config);
+    corowasm::Module module = engine.compile(bytes);
+    auto t1 = Clock::now();
+    if (o.verbose) {
+      corowasm::ModuleStats st = module.stats();
+      std::cerr << "corowasm: compiled " << file << " (" << st.wasm_bytes << " bytes, " << st.functions
+                << " functions) in " << ms(t1 - t0) << " ms\n";
     }
-    const auto& params = f.type().params;
-    if (size_t(argc - i) != params.size()) {
-      std::cerr << "corowasm run: " << invoke << " takes " << params.size() << " argument(s) "
-                << to_string(f.type()) << ", got " << (argc - i) << "\n";
+
+    boost::asio::io_context io;
+    corowasm::Store store(engine);
+    corowasm::Imports imports;
+    bool uses_wasi = false;
+    for (const auto& imp : module.imports()) uses_wasi |= imp.module == "wasi_snapshot_preview1";
+    o.wasi.args.push_back(file);
+    bool invoking = !o.invoke.empty();
+    if (!invoking) o.wasi.args.insert(o.wasi.args.end(), argv + i, argv + argc);
+    std::optional<corowasm::wasi::Context> wasi;
+    if (uses_wasi) {
+      wasi.emplace(o.wasi);
+      wasi->define(imports, store, io.get_executor());
+    }
+    corowasm::Instance inst = store.instantiate(module, imports);
+    std::string name = invoking ? o.invoke : "_start";
+    corowasm::Func f = inst.func(name);
+    if (!f) {
+      std::cerr << "corowasm run: " << file << " exports no function named \"" << name << "\""
+                << (invoking ? "" : " (pass --invoke NAME to call another export)") << "\n";
       return 1;
     }
     std::vector<corowasm::Value> args;
-    for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(argv[i + k], params[k]));
-    for (const corowasm::Value& r : f.call_sync(args)) std::cout << to_string(r) << "\n";
+    if (invoking) {
+      const auto& params = f.type().params;
+      if (size_t(argc - i) != params.size()) {
+        std::cerr << "corowasm run: " << name << " takes " << params.size() << " argument(s) "
+                  << to_string(f.type()) << ", got " << (argc - i) << "\n";
+        return 1;
+      }
+      for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(argv[i + k], params[k]));
+    }
+
+    corowasm::CallOptions options;
+    options.fuel = o.fuel;
+    if (o.timeout) options.timeout = *o.timeout;
+    corowasm::AsyncInstance guest(io.get_executor(), inst, options);
+    corowasm::error_code ec;
+    std::vector<corowasm::Value> results;
+    guest.async_call(name, args, [&](corowasm::error_code e, std::vector<corowasm::Value> r) {
+      ec = e;
+      results = std::move(r);
+    });
+    auto t2 = Clock::now();
+    io.run();
+    auto t3 = Clock::now();
+    if (o.verbose) std::cerr << "corowasm: ran " << name << " in " << ms(t3 - t2) << " ms\n";
+    std::cout.flush();
+    if (ec.category() == corowasm::trap_category() && ec.value() == int(corowasm::TrapKind::Exit) + 1 && wasi &&
+        wasi->exit_code())
+      return *wasi->exit_code();
+    if (ec.category() == corowasm::trap_category()) {
+      print_trap(corowasm::last_trap_message(store), corowasm::last_trap_backtrace(store));
+      return kTrapExit;
+    }
+    if (ec) {
+      std::cerr << "corowasm run: " << ec.message() << ": " << corowasm::last_trap_message(store) << "\n";
+      return 1;
+    }
+    for (const corowasm::Value& r : results) std::cout << to_string(r) << "\n";
     return 0;
   } catch (const corowasm::Trap& t) {
-    std::cerr << "trap: " << t.what() << "\n";
-    return 2;
+    print_trap(t.what(), t.backtrace());  // a trapping start function
+    return kTrapExit;
   } catch (const std::exception& e) {
     std::cerr << "corowasm run: " << e.what() << "\n";
     return 1;
@@ -127,6 +309,67 @@ int cmd_validate(int argc, char** argv) {
     corowasm::Engine engine;
     engine.compile(read_file(argv[0]));
     std::cout << "valid\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << argv[0] << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int cmd_inspect(int argc, char** argv) {
+  if (argc != 1) {
+    std::cerr << kUsage;
+    return 1;
+  }
+  try {
+    std::vector<uint8_t> bytes = read_file(argv[0]);
+    corowasm::Engine engine;
+    corowasm::Module module = engine.compile(bytes);  // validates first: a bad file says why
+    const corowasm::detail::ModuleData& m = *module.data();
+    static const char* kSection[] = {"custom", "type", "import", "function", "table", "memory", "global",
+                                     "export", "start", "element", "code", "data", "datacount"};
+    std::cout << argv[0] << ": " << bytes.size() << " bytes\nsections:\n";
+    corowasm::detail::Reader r(bytes, 0);
+    r.bytes(8);  // magic + version
+    while (!r.at_end()) {
+      size_t at = r.offset();
+      uint8_t id = r.u8();
+      uint32_t size = r.u32();
+      corowasm::detail::Reader body(r.bytes(size), r.offset());
+      std::string label = id < 13 ? kSection[id] : "unknown";
+      if (id == 0) label += " \"" + body.name() + "\"";
+      std::printf("  %-22s %10u bytes at offset %zu\n", label.c_str(), size, at);
+    }
+    auto kind = [](corowasm::ImportDesc::Kind k) {
+      switch (k) {
+        case corowasm::ImportDesc::Func: return "func";
+        case corowasm::ImportDesc::Table: return "table";
+        case corowasm::ImportDesc::Memory: return "memory";
+        case corowasm::ImportDesc::Global: return "global";
+      }
+      return "?";
+    };
+    std::cout << "imports (" << m.imports.size() << "):\n";
+    for (const auto& imp : m.imports) {
+      std::cout << "  " << kind(imp.kind) << " " << imp.module << "." << imp.name;
+      if (imp.kind == corowasm::ImportDesc::Func) std::cout << " " << to_string(m.types[imp.type_index]);
+      std::cout << "\n";
+    }
+    std::cout << "exports (" << m.exports.size() << "):\n";
+    for (const auto& e : m.exports) {
+      std::cout << "  " << kind(e.kind) << " " << e.name;
+      if (e.kind == corowasm::ImportDesc::Func) std::cout << " " << to_string(m.func_type(e.index));
+      std::cout << "\n";
+    }
+    corowasm::ModuleStats st = module.stats();
+    std::cout << "functions: " << m.num_imported_funcs << " imported, " << st.functions << " defined ("
+              << st.wasm_code_bytes << " bytes of code -> " << st.compiled_code_bytes << " bytes compiled)\n";
+    for (size_t k = 0; k < m.memories.size(); ++k) {
+      const auto& lim = m.memories[k].limits;
+      std::cout << "memory " << k << ": " << lim.min << " pages min, "
+                << (lim.max ? std::to_string(*lim.max) + " max" : std::string("no max")) << "\n";
+    }
+    if (m.start >= 0) std::cout << "start: func " << m.start << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << argv[0] << ": " << e.what() << "\n";
@@ -164,6 +407,7 @@ int main(int argc, char** argv) {
   if (cmd == "run") return cmd_run(argc - 2, argv + 2);
   if (cmd == "validate") return cmd_validate(argc - 2, argv + 2);
   if (cmd == "disasm") return cmd_disasm(argc - 2, argv + 2);
+  if (cmd == "inspect") return cmd_inspect(argc - 2, argv + 2);
   std::cerr << "corowasm: unknown command \"" << cmd << "\"\n" << kUsage;
   return 1;
 }

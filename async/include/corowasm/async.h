@@ -62,8 +62,10 @@ using AsyncHostFn =
     std::function<asio::awaitable<std::vector<Value>>(Caller& caller, std::vector<Value> args)>;
 Func async_host_func(Store& store, FuncType type, AsyncHostFn fn);
 
-// The message of the last trap of an asynchronous call in this store.
+// The message of the last trap of an asynchronous call in this store, and its Wasm backtrace
+// (innermost frame first).
 std::string last_trap_message(const Store& store);
+std::vector<TrapFrame> last_trap_backtrace(const Store& store);
 // Whether an asynchronous call of this store is in progress.
 bool store_busy(const Store& store);
 

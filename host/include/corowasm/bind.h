@@ -10,8 +10,17 @@
 // Types: int32_t/uint32_t -> i32, int64_t/uint64_t -> i64, float -> f32, double -> f64; an
 // optional first parameter `Caller&`; the result is void or one of those types. The linker
 // checks the derived type against the import and names both when they differ.
+//
+// A callable returning `asio::awaitable<R>` binds as an asynchronous import: the guest
+// suspends while it runs (under AsyncInstance; a synchronous call traps), then resumes with R.
+//
+//   corowasm::Func fetch = corowasm::bind(store, [&](int32_t key) -> asio::awaitable<int32_t> {
+//     co_await timer.async_wait(asio::use_awaitable);
+//     co_return key * 2;
+//   });
 #pragma once
 
+#include <corowasm/async.h>
 #include <corowasm/corowasm.h>
 
 #include <cstdint>
@@ -52,6 +61,18 @@ Value to_value(T x) {
   else return Value::f64(x);
 }
 
+// R, or the R of asio::awaitable<R>.
+template <class R>
+struct result_of_call {
+  static constexpr bool is_async = false;
+  using type = R;
+};
+template <class R, class Executor>
+struct result_of_call<asio::awaitable<R, Executor>> {
+  static constexpr bool is_async = true;
+  using type = R;
+};
+
 template <class F>
 struct traits : traits<decltype(&F::operator())> {};
 template <class C, class R, class... A>
@@ -86,7 +107,8 @@ FuncType host_type_of() {
   constexpr size_t skip = bind_detail::has_caller<Args>::value ? 1 : 0;
   FuncType ft;
   ft.params = bind_detail::param_types<Args, skip>(std::make_index_sequence<std::tuple_size_v<Args> - skip>{});
-  if constexpr (!std::is_void_v<typename T::result>) ft.results.push_back(bind_detail::wasm_type<typename T::result>());
+  using R = typename bind_detail::result_of_call<typename T::result>::type;
+  if constexpr (!std::is_void_v<R>) ft.results.push_back(bind_detail::wasm_type<R>());
   return ft;
 }
 
@@ -96,18 +118,39 @@ Func bind(Store& store, F f) {
   using Args = typename T::args;
   constexpr bool caller_first = bind_detail::has_caller<Args>::value;
   constexpr size_t skip = caller_first ? 1 : 0;
-  auto call = [f = std::move(f)](Caller& caller, std::span<const Value> args, std::span<Value> results) {
-    auto invoke = [&]<size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
-      if constexpr (caller_first)
-        return f(caller, bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
-      else
-        return f(bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+  using Result = bind_detail::result_of_call<typename T::result>;
+  using Seq = std::make_index_sequence<std::tuple_size_v<Args> - skip>;
+  if constexpr (Result::is_async) {
+    // The lambda lives in the host function for as long as its Store; the coroutine frame
+    // holds the converted arguments while the guest is suspended.
+    auto call = [f = std::move(f)](Caller& caller, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
+      auto invoke = [&]<size_t... I>(std::index_sequence<I...>) {
+        if constexpr (caller_first)
+          return f(caller, bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+        else
+          return f(bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+      };
+      if constexpr (std::is_void_v<typename Result::type>) {
+        co_await invoke(Seq{});
+        co_return std::vector<Value>{};
+      } else {
+        co_return std::vector<Value>{bind_detail::to_value(co_await invoke(Seq{}))};
+      }
     };
-    using Seq = std::make_index_sequence<std::tuple_size_v<Args> - skip>;
-    if constexpr (std::is_void_v<typename T::result>) invoke(Seq{});
-    else results[0] = bind_detail::to_value(invoke(Seq{}));
-  };
-  return store.host_func(host_type_of<F>(), std::move(call));
+    return async_host_func(store, host_type_of<F>(), std::move(call));
+  } else {
+    auto call = [f = std::move(f)](Caller& caller, std::span<const Value> args, std::span<Value> results) {
+      auto invoke = [&]<size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
+        if constexpr (caller_first)
+          return f(caller, bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+        else
+          return f(bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+      };
+      if constexpr (std::is_void_v<typename T::result>) invoke(Seq{});
+      else results[0] = bind_detail::to_value(invoke(Seq{}));
+    };
+    return store.host_func(host_type_of<F>(), std::move(call));
+  }
 }
 
 }  // namespace corowasm

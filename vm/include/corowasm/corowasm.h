@@ -141,8 +141,16 @@ enum class TrapKind : uint8_t {
   OutOfFuel,              // "all fuel consumed"
   Timeout,                // "wall-clock deadline exceeded"
   Host,                   // a host function failed; the message is the host's
+  Exit,                   // "guest exited": the guest ended itself (WASI proc_exit); the
+                          // host that raised it keeps the exit code
 };
 const char* trap_message(TrapKind k);
+
+// One Wasm frame of a trap's backtrace.
+struct TrapFrame {
+  uint32_t func_index = 0;   // in its module's function index space
+  std::string name;          // from the module's name section; empty when it has none
+};
 
 // A Wasm trap. Thrown by call_sync and by instantiate (a trapping start function or an
 // out-of-bounds active segment).
@@ -151,8 +159,13 @@ class Trap : public Error {
   Trap(TrapKind kind, const std::string& message);
   explicit Trap(TrapKind kind) : Trap(kind, trap_message(kind)) {}
   TrapKind kind() const { return kind_; }
+  // The Wasm call stack where the trap happened, innermost frame first (empty for traps
+  // raised outside Wasm code).
+  const std::vector<TrapFrame>& backtrace() const { return backtrace_; }
+  void set_backtrace(std::vector<TrapFrame> frames) { backtrace_ = std::move(frames); }
  private:
   TrapKind kind_;
+  std::vector<TrapFrame> backtrace_;
 };
 
 // ---- Engine and Module ----------------------------------------------------------------------

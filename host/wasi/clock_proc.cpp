@@ -1,0 +1,84 @@
+// Clocks, randomness and the process: clock_res_get, clock_time_get, random_get, proc_exit,
+// proc_raise, sched_yield.
+#include "state.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <sys/random.h>
+#include <time.h>
+
+namespace corowasm::wasi {
+
+using namespace abi;
+
+namespace {
+
+bool host_clock(uint32_t id, clockid_t& out) {
+  switch (id) {
+    case CLOCKID_REALTIME: out = CLOCK_REALTIME; return true;
+    case CLOCKID_MONOTONIC: out = CLOCK_MONOTONIC; return true;
+    case CLOCKID_PROCESS_CPUTIME: out = CLOCK_PROCESS_CPUTIME_ID; return true;
+    case CLOCKID_THREAD_CPUTIME: out = CLOCK_THREAD_CPUTIME_ID; return true;
+  }
+  return false;
+}
+
+uint64_t to_ns(const timespec& ts) { return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec); }
+
+}  // namespace
+
+// Shared with poll_oneoff.
+bool clock_now(uint32_t id, uint64_t& ns) {
+  clockid_t c;
+  timespec ts{};
+  if (!host_clock(id, c) || clock_gettime(c, &ts) != 0) return false;
+  ns = to_ns(ts);
+  return true;
+}
+
+void define_clock_proc(Binder& b) {
+  auto st = b.state;
+  b("clock_res_get", [](Caller& c, uint32_t id, uint32_t res_ptr) -> uint32_t {
+    clockid_t hc;
+    timespec ts{};
+    if (!host_clock(id, hc)) return ERRNO_INVAL;
+    if (clock_getres(hc, &ts) != 0) return last_errno();
+    GuestMem(c).store<uint64_t>(res_ptr, to_ns(ts));
+    return ERRNO_SUCCESS;
+  });
+  b("clock_time_get", [](Caller& c, uint32_t id, uint64_t /*precision*/, uint32_t time_ptr) -> uint32_t {
+    uint64_t ns;
+    if (!clock_now(id, ns)) return ERRNO_INVAL;
+    GuestMem(c).store<uint64_t>(time_ptr, ns);
+    return ERRNO_SUCCESS;
+  });
+  b("random_get", [](Caller& c, uint32_t buf, uint32_t len) -> uint32_t {
+    auto out = GuestMem(c).bytes(buf, len);
+    for (size_t done = 0; done < out.size();) {
+      ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return last_errno();
+      }
+      done += size_t(n);
+    }
+    return ERRNO_SUCCESS;
+  });
+  b("proc_exit", [st](uint32_t code) {
+    st->exit_code = int(code);
+    throw Trap(TrapKind::Exit, "guest exited with code " + std::to_string(code));
+  });
+  // Signals are not part of the sandbox: a guest cannot raise one at its host.
+  b("proc_raise", [](uint32_t) -> uint32_t { return ERRNO_NOSYS; });
+  if (b.async()) {
+    // A yield that means something on an event loop: let other guests and handlers run.
+    b("sched_yield", [st]() -> asio::awaitable<uint32_t> {
+      co_await asio::post(*st->executor, asio::use_awaitable);
+      co_return ERRNO_SUCCESS;
+    });
+  } else {
+    b("sched_yield", []() -> uint32_t { return ERRNO_SUCCESS; });
+  }
+}
+
+}  // namespace corowasm::wasi

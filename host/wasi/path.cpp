@@ -1,0 +1,312 @@
+// The path_ family, and the sandbox: every guest path is resolved by the kernel beneath the
+// directory descriptor it is relative to (openat2 with RESOLVE_BENEATH). The kernel refuses
+// absolute paths, ".." above the start and symlinks leading out (ERRNO_XDEV, reported as
+// ERRNO_NOTCAPABLE), in the same system call that opens the result: no window between a check and
+// its use. Operations on a final component (mkdir, unlink, rename, link, readlink, stat
+// without following) resolve the parent that way and then act on one name relative to it,
+// never following it.
+#include "state.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace corowasm::wasi {
+
+using namespace abi;
+
+bool utimens_of(uint64_t atim, uint64_t mtim, uint32_t flags, timespec out[2]);
+
+namespace {
+
+Errno beneath_errno(int e) {
+  // ERRNO_XDEV: the path leaves the directory; ERRNO_LOOP with RESOLVE_NO_MAGICLINKS: a /proc magic link.
+  if (e == EXDEV) return ERRNO_NOTCAPABLE;
+  return to_wasi_errno(e);
+}
+
+// openat2(dirfd, path, RESOLVE_BENEATH). Returns the fd, or -1 with *err set.
+int open_beneath(int dirfd, const std::string& path, int flags, mode_t mode, Errno* err) {
+  open_how how{};
+  how.flags = uint64_t(flags | O_CLOEXEC);
+  how.mode = (flags & O_CREAT) ? mode : 0;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  for (int attempt = 0;; ++attempt) {
+    long r = syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
+    if (r >= 0) return int(r);
+    // ERRNO_AGAIN: a concurrent rename raced the lookup; the kernel asks to retry.
+    if ((errno == EAGAIN && attempt < 16) || errno == EINTR) continue;
+    *err = errno == ENOSYS ? ERRNO_NOSYS : beneath_errno(errno);
+    return -1;
+  }
+}
+
+// A path split into the directory that holds its last component (opened beneath the guest's
+// directory) and that component.
+struct Parent {
+  int fd = -1;
+  bool owned = false;
+  std::string name;
+  Parent() = default;
+  Parent(const Parent&) = delete;
+  Parent& operator=(const Parent&) = delete;
+  ~Parent() {
+    if (owned) ::close(fd);
+  }
+};
+
+Errno resolve_parent(const FdEntry& dir, const std::string& path, Parent& out) {
+  if (path.empty()) return ERRNO_NOENT;
+  if (path[0] == '/') return ERRNO_NOTCAPABLE;  // absolute: outside every preopen
+  size_t end = path.size();
+  while (end > 0 && path[end - 1] == '/') --end;
+  size_t slash = path.rfind('/', end - 1);
+  std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+  // The trailing slash stays on the name: "file/" must be a directory, as for the host.
+  out.name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string last = path.substr(slash == std::string::npos ? 0 : slash + 1, end - (slash == std::string::npos ? 0 : slash + 1));
+  Errno err = ERRNO_SUCCESS;
+  if (last == "..") {
+    // ".." as the last component names the parent's parent: resolve it fully so that it
+    // cannot name anything above the preopen.
+    int probe = open_beneath(dir.host, path, O_PATH, 0, &err);
+    if (probe < 0) return err;
+    ::close(probe);
+  }
+  if (parent.empty()) {
+    out.fd = dir.host;
+    return ERRNO_SUCCESS;
+  }
+  out.fd = open_beneath(dir.host, parent, O_PATH | O_DIRECTORY, 0, &err);
+  if (out.fd < 0) return err;
+  out.owned = true;
+  return ERRNO_SUCCESS;
+}
+
+// The guest-visible rights check for a path operation on directory fd `fd`.
+Errno dir_entry(State& st, uint32_t fd, Rights needed, FdEntry*& e) {
+  if (Errno err = st.get(fd, needed, e)) return err;
+  if (e->type != FILETYPE_DIRECTORY) return ERRNO_NOTDIR;
+  return ERRNO_SUCCESS;
+}
+
+// Whether a symlink's target, read from the directory that holds the link (`link_path`'s
+// parent), stays inside the preopen lexically. Following is confined by the kernel anyway;
+// refusing outward links up front keeps the guest from planting them for the host.
+bool target_stays_inside(const std::string& link_path, const std::string& target) {
+  if (target.empty() || target[0] == '/') return false;
+  long depth = 0;
+  auto walk = [&](const std::string& p, bool skip_last) {
+    size_t i = 0;
+    std::vector<std::string> parts;
+    while (i <= p.size()) {
+      size_t j = p.find('/', i);
+      if (j == std::string::npos) j = p.size();
+      parts.push_back(p.substr(i, j - i));
+      i = j + 1;
+    }
+    if (skip_last && !parts.empty()) parts.pop_back();
+    for (const std::string& c : parts) {
+      if (c.empty() || c == ".") continue;
+      if (c == "..") {
+        if (--depth < 0) return false;
+      } else {
+        ++depth;
+      }
+    }
+    return true;
+  };
+  return walk(link_path, true) && walk(target, false);
+}
+
+std::string proc_fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+}  // namespace
+
+void define_path(Binder& b) {
+  auto st = b.state;
+
+  b("path_open", [st](Caller& c, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, uint32_t path_len,
+                      uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
+                      uint32_t fd_ptr) -> uint32_t {
+    GuestMem mem(c);
+    mem.bytes(fd_ptr, 4);
+    Rights need = RIGHT_PATH_OPEN;
+    if (oflags & OFLAG_CREAT) need |= RIGHT_PATH_CREATE_FILE;
+    if (oflags & OFLAG_TRUNC) need |= RIGHT_PATH_FILESTAT_SET_SIZE;
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, dirfd, need, dir)) return err;
+    auto path = mem.path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    if (oflags & ~uint32_t(OFLAG_CREAT | OFLAG_DIRECTORY | OFLAG_EXCL | OFLAG_TRUNC)) return ERRNO_INVAL;
+    if (fdflags & ~uint32_t(FDFLAG_APPEND | FDFLAG_DSYNC | FDFLAG_NONBLOCK | FDFLAG_RSYNC | FDFLAG_SYNC)) return ERRNO_INVAL;
+    // Writing rights the directory cannot pass on are refused, not silently dropped: a
+    // read-only preopen must say so when the guest opens for writing.
+    constexpr Rights kWriteRights = RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE | RIGHT_FD_DATASYNC;
+    if (rights_base & kWriteRights & ~dir->inheriting) return ERRNO_NOTCAPABLE;
+    Rights base = rights_base & dir->inheriting;
+    bool read = base & (RIGHT_FD_READ | RIGHT_FD_READDIR);
+    bool write = base & kWriteRights;
+    int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+    if (oflags & OFLAG_CREAT) flags |= O_CREAT;
+    if (oflags & OFLAG_DIRECTORY) flags |= O_DIRECTORY;
+    if (oflags & OFLAG_EXCL) flags |= O_EXCL;
+    if (oflags & OFLAG_TRUNC) flags |= O_TRUNC;
+    if (fdflags & FDFLAG_APPEND) flags |= O_APPEND;
+    if (fdflags & FDFLAG_DSYNC) flags |= O_DSYNC;
+    if (fdflags & FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
+    if (fdflags & (FDFLAG_SYNC | FDFLAG_RSYNC)) flags |= O_SYNC;
+    if (!(dirflags & LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
+    Errno err = ERRNO_SUCCESS;
+    int fd = open_beneath(dir->host, *path, flags, 0666, &err);
+    if (fd < 0) return err;
+    auto entry = make_entry(fd, base, rights_inheriting & dir->inheriting);
+    entry->read_only = dir->read_only;
+    mem.store<uint32_t>(fd_ptr, st->insert(std::move(entry)));
+    return ERRNO_SUCCESS;
+  });
+
+  b("path_create_directory", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_CREATE_DIRECTORY, dir)) return err;
+    auto path = GuestMem(c).path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    return ::mkdirat(p.fd, p.name.c_str(), 0777) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+  b("path_remove_directory", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_REMOVE_DIRECTORY, dir)) return err;
+    auto path = GuestMem(c).path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (::unlinkat(p.fd, p.name.c_str(), AT_REMOVEDIR) == 0) return ERRNO_SUCCESS;
+    return errno == EEXIST ? ERRNO_NOTEMPTY : last_errno();
+  });
+  b("path_unlink_file", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_UNLINK_FILE, dir)) return err;
+    auto path = GuestMem(c).path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    return ::unlinkat(p.fd, p.name.c_str(), 0) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+  b("path_filestat_get", [st](Caller& c, uint32_t fd, uint32_t flags, uint32_t path_ptr, uint32_t path_len,
+                              uint32_t buf) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_FILESTAT_GET, dir)) return err;
+    GuestMem mem(c);
+    auto path = mem.path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    struct stat s {};
+    if (flags & LOOKUP_SYMLINK_FOLLOW) {
+      Errno err = ERRNO_SUCCESS;
+      int f = open_beneath(dir->host, *path, O_PATH, 0, &err);
+      if (f < 0) return err;
+      int r = ::fstat(f, &s);
+      ::close(f);
+      if (r != 0) return last_errno();
+    } else {
+      Parent p;
+      if (Errno err = resolve_parent(*dir, *path, p)) return err;
+      if (::fstatat(p.fd, p.name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) return last_errno();
+    }
+    store_filestat(mem, buf, s);
+    return ERRNO_SUCCESS;
+  });
+  b("path_filestat_set_times", [st](Caller& c, uint32_t fd, uint32_t flags, uint32_t path_ptr, uint32_t path_len,
+                                    uint64_t atim, uint64_t mtim, uint32_t fst_flags) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_FILESTAT_SET_TIMES, dir)) return err;
+    auto path = GuestMem(c).path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    timespec ts[2];
+    if (!utimens_of(atim, mtim, fst_flags, ts)) return ERRNO_INVAL;
+    if (flags & LOOKUP_SYMLINK_FOLLOW) {
+      // The file is pinned by an O_PATH descriptor resolved beneath; /proc/self/fd names it.
+      Errno err = ERRNO_SUCCESS;
+      int f = open_beneath(dir->host, *path, O_PATH, 0, &err);
+      if (f < 0) return err;
+      int r = ::utimensat(AT_FDCWD, proc_fd_path(f).c_str(), ts, 0);
+      Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
+      ::close(f);
+      return e;
+    }
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    return ::utimensat(p.fd, p.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+  b("path_link", [st](Caller& c, uint32_t old_fd, uint32_t old_flags, uint32_t old_ptr, uint32_t old_len,
+                      uint32_t new_fd, uint32_t new_ptr, uint32_t new_len) -> uint32_t {
+    FdEntry *from, *to;
+    if (Errno err = dir_entry(*st, old_fd, RIGHT_PATH_LINK_SOURCE, from)) return err;
+    if (Errno err = dir_entry(*st, new_fd, RIGHT_PATH_LINK_TARGET, to)) return err;
+    GuestMem mem(c);
+    auto old_path = mem.path(old_ptr, old_len), new_path = mem.path(new_ptr, new_len);
+    if (!old_path || !new_path) return ERRNO_INVAL;
+    Parent dst;
+    if (Errno err = resolve_parent(*to, *new_path, dst)) return err;
+    if (old_flags & LOOKUP_SYMLINK_FOLLOW) {
+      Errno err = ERRNO_SUCCESS;
+      int f = open_beneath(from->host, *old_path, O_PATH, 0, &err);
+      if (f < 0) return err;
+      int r = ::linkat(AT_FDCWD, proc_fd_path(f).c_str(), dst.fd, dst.name.c_str(), AT_SYMLINK_FOLLOW);
+      Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
+      ::close(f);
+      return e;
+    }
+    Parent src;
+    if (Errno err = resolve_parent(*from, *old_path, src)) return err;
+    return ::linkat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str(), 0) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+  b("path_readlink", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len, uint32_t buf,
+                          uint32_t buf_len, uint32_t bufused) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_READLINK, dir)) return err;
+    GuestMem mem(c);
+    auto path = mem.path(path_ptr, path_len);
+    if (!path) return ERRNO_INVAL;
+    auto out = mem.bytes(buf, buf_len);
+    mem.bytes(bufused, 4);
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    std::vector<char> target(PATH_MAX + 1);
+    ssize_t n = ::readlinkat(p.fd, p.name.c_str(), target.data(), target.size());
+    if (n < 0) return last_errno();
+    size_t copy = std::min<size_t>(size_t(n), out.size());  // truncated like readlink(2)
+    std::memcpy(out.data(), target.data(), copy);
+    mem.store<uint32_t>(bufused, uint32_t(copy));
+    return ERRNO_SUCCESS;
+  });
+  b("path_rename", [st](Caller& c, uint32_t old_fd, uint32_t old_ptr, uint32_t old_len, uint32_t new_fd,
+                        uint32_t new_ptr, uint32_t new_len) -> uint32_t {
+    FdEntry *from, *to;
+    if (Errno err = dir_entry(*st, old_fd, RIGHT_PATH_RENAME_SOURCE, from)) return err;
+    if (Errno err = dir_entry(*st, new_fd, RIGHT_PATH_RENAME_TARGET, to)) return err;
+    GuestMem mem(c);
+    auto old_path = mem.path(old_ptr, old_len), new_path = mem.path(new_ptr, new_len);
+    if (!old_path || !new_path) return ERRNO_INVAL;
+    Parent src, dst;
+    if (Errno err = resolve_parent(*from, *old_path, src)) return err;
+    if (Errno err = resolve_parent(*to, *new_path, dst)) return err;
+    return ::renameat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+  b("path_symlink", [st](Caller& c, uint32_t old_ptr, uint32_t old_len, uint32_t fd, uint32_t new_ptr,
+                         uint32_t new_len) -> uint32_t {
+    FdEntry* dir;
+    if (Errno err = dir_entry(*st, fd, RIGHT_PATH_SYMLINK, dir)) return err;
+    GuestMem mem(c);
+    auto target = mem.path(old_ptr, old_len), link = mem.path(new_ptr, new_len);
+    if (!target || !link) return ERRNO_INVAL;
+    Parent p;
+    if (Errno err = resolve_parent(*dir, *link, p)) return err;
+    if (!target_stays_inside(*link, *target)) return ERRNO_NOTCAPABLE;
+    return ::symlinkat(target->c_str(), p.fd, p.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
+  });
+}
+
+}  // namespace corowasm::wasi
