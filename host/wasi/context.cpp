@@ -2,6 +2,7 @@
 // memory helpers and readiness waits shared by every WASI area.
 #include "state.h"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <csignal>
@@ -128,9 +129,17 @@ bool ensure_waiter(State& st, FdEntry& e) {
 
 asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write) {
   if (!ensure_waiter(st, e)) co_return;
-  co_await e.waiter->async_wait(for_write ? asio::posix::stream_descriptor::wait_write
-                                          : asio::posix::stream_descriptor::wait_read,
-                                asio::use_awaitable);
+  auto [ec] = co_await e.waiter->async_wait(for_write ? asio::posix::stream_descriptor::wait_write
+                                                      : asio::posix::stream_descriptor::wait_read,
+                                            asio::as_tuple(asio::use_awaitable));
+  if (ec == asio::error::operation_not_supported) {
+    // Asio accepts descriptors epoll refuses (/dev/null) and fails their waits instead: such
+    // files never block, so the plain syscall is the answer.
+    e.waiter.reset();
+    e.waitable = false;
+    co_return;
+  }
+  if (ec) throw boost::system::system_error(ec);  // cancellation reaches the driver as such
 }
 
 Context::Context(Config config) : state_(std::make_shared<State>()) {

@@ -194,7 +194,9 @@ void define_poll(Binder& b) {
         s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
                                                            : asio::posix::stream_descriptor::wait_write,
                                     [timer](boost::system::error_code ec) {
-                                      if (!ec) timer->cancel();
+                                      // Ready, or a file epoll cannot watch (never blocks):
+                                      // either way, look again.
+                                      if (!ec || ec == asio::error::operation_not_supported) timer->cancel();
                                     });
         waiting.push_back(s.entry);
       }
