@@ -170,8 +170,8 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
       case Exit::OutOfFuel: {
         // The slice is spent (the unit that ran out counts too).
         budget -= std::min<uint64_t>(budget, uint64_t(given - t.fuel));
-        if (budget == 0) throw Trap(TrapKind::OutOfFuel);
-        if (deadline && std::chrono::steady_clock::now() >= *deadline) throw Trap(TrapKind::Timeout);
+        if (budget == 0) throw_trap(t, TrapKind::OutOfFuel);
+        if (deadline && std::chrono::steady_clock::now() >= *deadline) throw_trap(t, TrapKind::Timeout);
         asio::cancellation_state cancel = co_await asio::this_coro::cancellation_state;
         if (cancel.cancelled() != asio::cancellation_type::none)
           throw boost::system::system_error(asio::error::operation_aborted);

@@ -152,6 +152,12 @@ std::vector<TrapFrame> backtrace(const Thread& t) {
   throw trap;
 }
 
+[[noreturn]] void throw_trap(Thread& t, TrapKind kind) {
+  t.trap_kind = kind;
+  t.trap_message = trap_message(kind);
+  throw_trap(t);
+}
+
 Value to_value(ValType t, uint64_t bits) {
   if (t == ValType::I32 || t == ValType::F32) bits &= 0xFFFFFFFFu;
   return Value{t, bits};
@@ -287,7 +293,7 @@ std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
         }
         case Exit::StackLimit: grow_for_call(t); break;
         case Exit::OutOfFuel:
-          if (store.fuel) throw Trap(TrapKind::OutOfFuel);
+          if (store.fuel) throw_trap(t, TrapKind::OutOfFuel);
           t.fuel = INT64_MAX;  // no budget: a slice of 2^63 units simply ran out
           break;
         case Exit::Continue: break;

@@ -135,6 +135,8 @@ void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value
 
 // ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
 [[noreturn]] void throw_trap(Thread& t);
+// ... a trap the driver decides on (fuel, deadline), at the guest's current position.
+[[noreturn]] void throw_trap(Thread& t, TrapKind kind);
 // The Wasm frames of `t`, innermost first, named from the name section.
 std::vector<TrapFrame> backtrace(const Thread& t);
 Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
