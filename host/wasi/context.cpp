@@ -168,6 +168,8 @@ Context::~Context() = default;
 
 std::optional<int> Context::exit_code() const { return state_->exit_code; }
 
+void Context::close_fds() { state_->fds.clear(); }
+
 void Context::define(Imports& imports, Store& store, std::optional<asio::any_io_executor> executor) {
   state_->executor = std::move(executor);
   Binder b{imports, store, state_};

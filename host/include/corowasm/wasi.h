@@ -66,6 +66,11 @@ class Context {
   // The code passed to proc_exit, once the guest called it.
   std::optional<int> exit_code() const;
 
+  // Close every descriptor the guest has (stdio duplicates, preopens, files, sockets) now,
+  // rather than when the last host function holding this state goes with its Store: a finished
+  // stage of a pipeline must let its reader see end-of-file. Later WASI calls get EBADF.
+  void close_fds();
+
   struct State;
  private:
   std::shared_ptr<State> state_;
