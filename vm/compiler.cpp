@@ -454,14 +454,17 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
       // An i32 update right before the comparison, of the value it tests, joins the fusion.
       Handler fused_update = nullptr;
       uint32_t rhs = p.b;
+      // The comparison as the fused handler sees it: updated value first. Only the fused form
+      // may use it; the plain compare-and-branch below keeps `op` with the original operands.
+      std::optional<Op> update_op = op;
       if (op && q.start != kNoCode && q.end == p.start && q.form == 'i' && p.form == 's' && q.dst == p.b &&
           q.dst != p.a) {
-        op = mirror_compare(*op);  // `n != i` after `i += 1`: test `i != n`
+        update_op = mirror_compare(*op);  // `n != i` after `i += 1`: test `i != n`
         rhs = p.a;
       } else if (!(op && q.start != kNoCode && q.end == p.start && q.form == 'i' && q.dst == p.a)) {
         q.start = kNoCode;
       }
-      if (q.start != kNoCode) fused_update = op_branch_handler(q.op, *op, p.form == 'i');
+      if (q.start != kNoCode) fused_update = op_branch_handler(q.op, *update_op, p.form == 'i');
       if (fused_update) {
         truncate(q.start);
         producer_.start = prev_producer_.start = kNoCode;
