@@ -1,0 +1,255 @@
+#!/bin/bash
+# Builds the real programs of tests/realprograms for wasm32-wasi and natively:
+#   build.sh OUTDIR [PROGRAM...]        (default: all of $ALL_PROGRAMS below)
+# Sources are Debian 12 source packages fetched with `apt-get source` into OUTDIR/src (once:
+# a fetched package is kept), except CoreMark (EEMBC sources from COREMARK_DIR, default
+# <repo>/../shared/bench/coremark, with the WASI port in bench/wasi/coremark). Nothing
+# third-party is kept in the repository. Results:
+#   OUTDIR/wasm/PROGRAM.wasm    clang-19 --target=wasm32-wasi --sysroot=/usr -O2 (MVP + the
+#                               features clang-19 enables by default; no SIMD, no threads)
+#   OUTDIR/native/PROGRAM       clang-19 -O2, the same sources and defines
+#   OUTDIR/src/...              the sources (and the test data the tests use)
+# A program is rebuilt only when its build function, the flags, the compat files or the CoreMark
+# port changed (OUTDIR/stamps).
+# Needs: clang-19, lld-19, wasi-libc, libclang-rt-19-dev-wasm32, deb-src entries, dpkg-dev and
+# tclsh (tests/realprograms/install.sh sets up the last three).
+# Environment: CC_WASM / CC_NATIVE (default clang-19), OPT (default -O2), COREMARK_DIR.
+set -euo pipefail
+
+ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark"
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 OUTDIR [PROGRAM...]   (programs: $ALL_PROGRAMS)" >&2
+  exit 2
+fi
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+mkdir -p "$1"
+OUT="$(cd "$1" && pwd)"
+shift
+PROGRAMS="${*:-$ALL_PROGRAMS}"
+
+CC_WASM="${CC_WASM:-clang-19}"
+CC_NATIVE="${CC_NATIVE:-clang-19}"
+OPT="${OPT:--O2}"
+COREMARK_DIR="${COREMARK_DIR:-$REPO/../shared/bench/coremark}"
+COMPAT="$HERE/compat"
+
+# wasm32-wasi: wasi-libc's emulations for what WASI lacks, plus our compat stand-ins (see
+# compat/wasi_compat.h). The emulation libraries are linked only where a program uses them.
+WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr "$OPT"
+  -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS
+  -D_WASI_EMULATED_GETPID -I"$COMPAT/include" -include "$COMPAT/wasi_compat.h")
+# The stack (in linear memory) is 8 MB like the native default, not wasm-ld's 64 KB; wasi-libc's
+# DWARF is dropped (the name section stays).
+WASM_LIBS=(-lwasi-emulated-mman -lwasi-emulated-signal -lwasi-emulated-process-clocks
+  -lwasi-emulated-getpid -Wl,-z,stack-size=8388608 -Wl,--strip-debug)
+NATIVE_CFLAGS=("$OPT")
+
+mkdir -p "$OUT/src" "$OUT/obj" "$OUT/wasm" "$OUT/native" "$OUT/stamps"
+
+# One build at a time in OUTDIR (ctest fixtures, a developer by hand).
+exec 9>"$OUT/.lock"
+flock 9
+
+log() { echo "[realprograms] $*"; }
+run() { nice -n 10 "$@"; }
+
+# fetch_src PKG: Debian source package PKG, unpacked (Debian patches applied) into
+# OUTDIR/src/PKG. Tries the newest version known to apt first, then older ones (a mirror may
+# lack a just-superseded security update).
+fetch_src() {
+  local pkg="$1" dir="$OUT/src/$1"
+  if [ -f "$dir/.fetched" ]; then return 0; fi
+  if ! command -v dpkg-source >/dev/null; then
+    echo "build.sh: dpkg-source missing: run tests/realprograms/install.sh" >&2
+    return 1
+  fi
+  local versions
+  versions="$(apt-cache showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2}' | sort -rV | uniq)"
+  if [ -z "$versions" ]; then
+    echo "build.sh: apt knows no source package $pkg: run tests/realprograms/install.sh" >&2
+    return 1
+  fi
+  local tmp="$OUT/src/.$pkg.tmp" v ok=0
+  for v in $versions; do
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    log "fetching source package $pkg=$v"
+    if (cd "$tmp" && run apt-get source -qq "$pkg=$v" >apt.log 2>&1); then ok=1; break; fi
+    tail -3 "$tmp/apt.log" >&2
+  done
+  if [ $ok = 0 ]; then echo "build.sh: apt-get source $pkg failed" >&2; return 1; fi
+  local sub
+  sub="$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -1)"
+  rm -rf "$dir"
+  mv "$sub" "$dir"
+  echo "$v" >"$dir/.fetched"
+  rm -rf "$tmp"
+}
+
+# up_to_date PROGRAM: the stamp records a hash of the program's inputs (its build function,
+# the flags, the compat files, the CoreMark port); the outputs must exist too.
+inputs_hash() {
+  { declare -f "build_$1" fetch_src; echo "$(command -v "$CC_WASM") $(command -v "$CC_NATIVE") ${WASM_CFLAGS[*]} ${WASM_LIBS[*]} ${NATIVE_CFLAGS[*]} $(realpath -m "$COREMARK_DIR")"
+    cat "$COMPAT"/*.[ch] "$COMPAT"/include/*.h "$REPO"/bench/wasi/coremark/*.[ch] 2>/dev/null; } |
+    sha256sum | cut -c1-16
+}
+up_to_date() {
+  [ -f "$OUT/stamps/$1" ] && [ "$(cat "$OUT/stamps/$1")" = "$(inputs_hash "$1")" ] &&
+    [ -f "$OUT/wasm/$1.wasm" ] && [ -x "$OUT/native/$1" ]
+}
+stamp() { inputs_hash "$1" >"$OUT/stamps/$1"; }
+
+# ---- bzip2 1.0.8: the bzip2 command (stdin/stdout and file modes) --------------------------
+build_bzip2() {
+  fetch_src bzip2
+  local s="$OUT/src/bzip2"
+  local srcs=("$s"/{blocksort,huffman,crctable,randtable,compress,decompress,bzlib,bzip2}.c)
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" -D_FILE_OFFSET_BITS=64 "${srcs[@]}" \
+    "${WASM_LIBS[@]}" -o "$OUT/wasm/bzip2.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" -D_FILE_OFFSET_BITS=64 "${srcs[@]}" -o "$OUT/native/bzip2"
+}
+
+# ---- zstd 1.5.4: the zstd command (single-threaded, no legacy formats, no asm) ---------------
+build_zstd() {
+  fetch_src zstd
+  local s="$OUT/src/zstd"
+  local defs=(-DZSTD_DISABLE_ASM -DZSTD_LEGACY_SUPPORT=0 -DBACKTRACE_ENABLE=0 -I"$s/lib"
+    -I"$s/lib/common")
+  local srcs=("$s"/lib/common/*.c "$s"/lib/compress/*.c "$s"/lib/decompress/*.c
+    "$s"/lib/dictBuilder/*.c "$s"/programs/*.c)
+  # One object directory per target: clang compiles the list one file at a time (-j1).
+  local t
+  for t in wasm native; do
+    local od="$OUT/obj/zstd-$t"
+    rm -rf "$od" && mkdir -p "$od"
+    local objs=() f o
+    for f in "${srcs[@]}"; do
+      o="$od/$(basename "$(dirname "$f")")_$(basename "${f%.c}").o"
+      if [ $t = wasm ]; then
+        run "$CC_WASM" "${WASM_CFLAGS[@]}" "${defs[@]}" -c "$f" -o "$o"
+      else
+        run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" -c "$f" -o "$o"
+      fi
+      objs+=("$o")
+    done
+    if [ $t = wasm ]; then
+      run "$CC_WASM" "${WASM_CFLAGS[@]}" "${objs[@]}" "$COMPAT/wasi_compat.c" "${WASM_LIBS[@]}" \
+        -o "$OUT/wasm/zstd.wasm"
+    else
+      run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${objs[@]}" -o "$OUT/native/zstd"
+    fi
+  done
+}
+
+# ---- sqlite 3.40.1: the sqlite3 shell over the amalgamation ---------------------------------
+# sqlite3.c and shell.c are generated by sqlite's own build (configure; make sqlite3.c shell.c:
+# lemon, mkkeywordhash and tcl scripts), then compiled without threads, extension loading, WAL
+# or mmap. The WASI build's locks are no-ops (compat/wasi_compat.h).
+build_sqlite3() {
+  fetch_src sqlite3
+  local s="$OUT/src/sqlite3" g="$OUT/obj/sqlite3-gen"
+  if ! [ -f "$g/sqlite3.c" ] || ! [ -f "$g/shell.c" ]; then
+    if ! command -v tclsh >/dev/null; then
+      echo "build.sh: tclsh missing (sqlite generates its amalgamation with it): run tests/realprograms/install.sh" >&2
+      return 1
+    fi
+    rm -rf "$g" && mkdir -p "$g"
+    log "sqlite3: configure; make sqlite3.c shell.c"
+    (cd "$g" && run "$s/configure" --disable-tcl --disable-readline --disable-threadsafe \
+      --disable-load-extension CC="$CC_NATIVE" >configure.log 2>&1 &&
+      run make -j1 sqlite3.c shell.c >make.log 2>&1) ||
+      { tail -20 "$g"/configure.log "$g"/make.log >&2; return 1; }
+  fi
+  local defs=(-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL
+    -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_MAX_MMAP_SIZE=0 -DSQLITE_ENABLE_MATH_FUNCTIONS
+    -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -DHAVE_READLINE=0 -I"$g"
+    -DLONGDOUBLE_TYPE=double) # long double is 80-bit natively, 128-bit (soft) on wasm32: 3.40's
+                              # float-to-text then differs in the last digits (.dump of 250000.25)
+  local od="$OUT/obj/sqlite3"
+  mkdir -p "$od"
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" "${defs[@]}" -c "$g/sqlite3.c" -o "$od/sqlite3-wasm.o"
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" "${defs[@]}" "$g/shell.c" "$od/sqlite3-wasm.o" \
+    "$COMPAT/wasi_compat.c" "${WASM_LIBS[@]}" -o "$OUT/wasm/sqlite3.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" -c "$g/sqlite3.c" -o "$od/sqlite3-native.o"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "$g/shell.c" "$od/sqlite3-native.o" -lm \
+    -o "$OUT/native/sqlite3"
+}
+
+# ---- jq 1.6: the jq command without oniguruma (no regex builtins) ---------------------------
+# No configure: the HAVE_* that jq's configure would find on both glibc and wasi-libc are given
+# here (every math function it probes but gamma and pow10, which one of the two lacks).
+# builtin.inc and version.h are generated as jq's Makefile does; lexer.c and parser.c ship in
+# the tarball. WASI: compat/include/pthread.h (pthread_once, thread-specific data) and a 32 MB
+# stack: jq's regression tests recurse 10000 deep, and on wasm32 every jv (a 16-byte struct
+# passed by value) goes through the stack.
+build_jq() {
+  fetch_src jq
+  local s="$OUT/src/jq" g="$OUT/obj/jq-gen"
+  rm -rf "$g" && mkdir -p "$g/src"
+  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$/\\n"/' "$s/src/builtin.jq" >"$g/src/builtin.inc"
+  echo '#define JQ_VERSION "1.6"' >"$g/src/version.h"
+  local defs=(-D_GNU_SOURCE -DIEEE_8087 -DHAVE_MEMMEM -DHAVE_MKSTEMP -DHAVE_ISATTY -DHAVE_STRPTIME
+    -DHAVE_STRFTIME -DHAVE_TIMEGM -DHAVE_GMTIME_R -DHAVE_GMTIME -DHAVE_LOCALTIME_R
+    -DHAVE_LOCALTIME -DHAVE_GETTIMEOFDAY -DHAVE_TM_TM_GMT_OFF -DHAVE_GETENTROPY
+    -DHAVE_PTHREAD_KEY_CREATE -DHAVE_PTHREAD_ONCE -DHAVE_ATEXIT -DHAVE_ALLOCA_H -Wno-everything
+    -I"$g/src" -I"$g" -I"$s/src")
+  local f
+  for f in acos acosh asin asinh atan2 atan atanh cbrt ceil copysign cos cosh drem erf erfc \
+    exp10 exp2 exp expm1 fabs fdim floor fma fmax fmin fmod frexp hypot j0 j1 jn ldexp lgamma \
+    log10 log1p log2 log logb modf lgamma_r nearbyint nextafter nexttoward pow remainder rint \
+    round scalb scalbln significand sin sinh sqrt tan tanh tgamma trunc y0 y1 yn; do
+    defs+=("-DHAVE_$(echo "$f" | tr a-z A-Z)")
+  done
+  local srcs=()
+  for f in builtin bytecode compile execute jq_test jv jv_alloc jv_aux jv_dtoa jv_file jv_parse \
+    jv_print jv_unicode linker locfile util main parser lexer; do
+    srcs+=("$s/src/$f.c")
+  done
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" "$COMPAT/wasi_compat.c" \
+    "${WASM_LIBS[@]}" -lm -Wl,-z,stack-size=33554432 -o "$OUT/wasm/jq.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" -lm -o "$OUT/native/jq"
+}
+
+# ---- CoreMark: EEMBC sources unchanged, WASI port in bench/wasi/coremark ---------------------
+build_coremark() {
+  local cm="$COREMARK_DIR"
+  if ! [ -f "$cm/core_main.c" ]; then
+    echo "build.sh: CoreMark sources not found in COREMARK_DIR=$cm" >&2
+    return 1
+  fi
+  local port="$REPO/bench/wasi/coremark"
+  local srcs=("$cm"/core_list_join.c "$cm"/core_main.c "$cm"/core_matrix.c "$cm"/core_state.c
+    "$cm"/core_util.c "$port/core_portme.c")
+  local defs=(-I"$port" -I"$cm" "-DCOMPILER_FLAGS=\"$OPT\"")
+  run "$CC_WASM" --target=wasm32-wasi --sysroot=/usr "$OPT" "${defs[@]}" "${srcs[@]}" \
+    -o "$OUT/wasm/coremark.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" -o "$OUT/native/coremark"
+}
+
+status=0
+for p in $PROGRAMS; do
+  case " $ALL_PROGRAMS " in
+    *" $p "*) ;;
+    *) echo "build.sh: unknown program $p (known: $ALL_PROGRAMS)" >&2; exit 2 ;;
+  esac
+  if up_to_date "$p"; then
+    log "$p: up to date"
+    continue
+  fi
+  rm -f "$OUT/stamps/$p"
+  log "$p: building"
+  start=$SECONDS
+  set +e
+  ( set -e; "build_$p" ) # errexit holds in the subshell (it would not inside an `if`)
+  rc=$?
+  set -e
+  if [ $rc = 0 ]; then
+    stamp "$p"
+    log "$p: built in $((SECONDS - start)) s"
+  else
+    echo "[realprograms] $p: BUILD FAILED" >&2
+    status=1
+  fi
+done
+exit $status
