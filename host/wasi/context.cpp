@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -99,8 +100,8 @@ uint32_t State::insert(std::unique_ptr<FdEntry> entry) {
 
 std::vector<std::span<uint8_t>> GuestMem::iovecs(uint32_t iovs, uint32_t count) const {
   // The array itself first: a huge count fails here, before any allocation.
-  bytes(iovs, uint32_t(std::min<uint64_t>(uint64_t(count) * kIovecSize, UINT32_MAX)));
   if (uint64_t(count) * kIovecSize > UINT32_MAX) throw Trap(TrapKind::MemoryOutOfBounds);
+  bytes(iovs, count * kIovecSize);
   std::vector<std::span<uint8_t>> out;
   out.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -109,6 +110,27 @@ std::vector<std::span<uint8_t>> GuestMem::iovecs(uint32_t iovs, uint32_t count) 
     out.push_back(bytes(buf, len));
   }
   return out;
+}
+
+std::vector<iovec> GuestMem::host_iovecs(uint32_t iovs, uint32_t count, size_t skip, size_t limit) const {
+  std::vector<iovec> out;
+  for (std::span<uint8_t> b : iovecs(iovs, count)) {
+    size_t k = std::min(skip, b.size());
+    skip -= k;
+    b = b.subspan(k);
+    if (out.size() == IOV_MAX || limit == 0) break;
+    if (b.empty()) continue;
+    size_t n = std::min(b.size(), limit);
+    out.push_back({b.data(), n});
+    limit -= n;
+  }
+  return out;
+}
+
+size_t GuestMem::iovec_bytes(uint32_t iovs, uint32_t count) const {
+  size_t total = 0;
+  for (const auto& b : iovecs(iovs, count)) total += b.size();
+  return total;
 }
 
 bool ensure_waiter(State& st, FdEntry& e) {

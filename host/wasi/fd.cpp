@@ -16,19 +16,6 @@ using namespace abi;
 
 namespace {
 
-// Host iovecs for guest buffers, at most IOV_MAX of them (a shorter transfer is allowed).
-// `limit` caps the total bytes.
-std::vector<iovec> host_iovecs(const std::vector<std::span<uint8_t>>& bufs, size_t limit = SIZE_MAX) {
-  std::vector<iovec> out;
-  for (const auto& b : bufs) {
-    if (out.size() == IOV_MAX || limit == 0) break;
-    size_t n = std::min(b.size(), limit);
-    out.push_back({b.data(), n});
-    limit -= n;
-  }
-  return out;
-}
-
 uint16_t fdflags_of(int host) {
   int fl = fcntl(host, F_GETFL);
   uint16_t out = 0;
@@ -43,11 +30,11 @@ uint16_t fdflags_of(int host) {
 // Whether a read or write should first wait for readiness on the event loop.
 bool should_wait(State& st, FdEntry& e) {
   if (!st.executor || !e.waitable) return false;
-  return !(fdflags_of(e.host) & FDFLAG_NONBLOCK);  // the guest asked for ERRNO_AGAIN instead
+  return !(fdflags_of(e.host) & FDFLAG_NONBLOCK);  // the guest asked for EAGAIN instead
 }
 
 Errno do_read(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32_t nread_ptr) {
-  auto bufs = host_iovecs(mem.iovecs(iovs, n));
+  auto bufs = mem.host_iovecs(iovs, n);
   ssize_t r;
   do r = ::readv(e.host, bufs.data(), int(bufs.size()));
   while (r < 0 && errno == EINTR);
@@ -58,14 +45,7 @@ Errno do_read(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32
 
 Errno do_write(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32_t nwritten_ptr,
                size_t limit = SIZE_MAX, size_t skip = 0, size_t* done = nullptr) {
-  auto spans = mem.iovecs(iovs, n);
-  // Skip what an earlier round already wrote.
-  for (auto& s : spans) {
-    size_t k = std::min(skip, s.size());
-    s = s.subspan(k);
-    skip -= k;
-  }
-  auto bufs = host_iovecs(spans, limit);
+  auto bufs = mem.host_iovecs(iovs, n, skip, limit);
   ssize_t r;
   do r = ::writev(e.host, bufs.data(), int(bufs.size()));
   while (r < 0 && errno == EINTR);
@@ -73,12 +53,6 @@ Errno do_write(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint3
   if (done) *done += size_t(r);
   mem.store<uint32_t>(nwritten_ptr, uint32_t(done ? *done : size_t(r)));
   return ERRNO_SUCCESS;
-}
-
-size_t total_len(const GuestMem& mem, uint32_t iovs, uint32_t n) {
-  size_t t = 0;
-  for (auto& s : mem.iovecs(iovs, n)) t += s.size();
-  return t;
 }
 
 timespec to_timespec(uint64_t ns) { return {time_t(ns / 1'000'000'000u), long(ns % 1'000'000'000u)}; }
@@ -117,8 +91,8 @@ void define_fd(Binder& b) {
     b("fd_read", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) -> asio::awaitable<uint32_t> {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
+      // `e` stays valid while we wait: only the suspended guest could close it.
       if (should_wait(*st, *e)) co_await wait_ready(*st, *e, false);
-      // Re-fetch: the descriptor table may have changed only if the guest ran, and it did not.
       co_return do_read(GuestMem(c), *e, iovs, n, nread);
     });
     b("fd_write", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) -> asio::awaitable<uint32_t> {
@@ -129,7 +103,7 @@ void define_fd(Binder& b) {
       // wait for room again until everything is written.
       if (e->type == FILETYPE_CHARACTER_DEVICE || !should_wait(*st, *e))
         co_return do_write(GuestMem(c), *e, iovs, n, nwritten);
-      size_t total = total_len(GuestMem(c), iovs, n), done = 0;
+      size_t total = GuestMem(c).iovec_bytes(iovs, n), done = 0;
       do {
         co_await wait_ready(*st, *e, true);
         if (Errno err = do_write(GuestMem(c), *e, iovs, n, nwritten, PIPE_BUF, done, &done)) {
@@ -157,7 +131,7 @@ void define_fd(Binder& b) {
     if (Errno err = st->get(fd, RIGHT_FD_READ | RIGHT_FD_SEEK, e)) return err;
     if (offset > uint64_t(INT64_MAX)) return ERRNO_INVAL;
     GuestMem mem(c);
-    auto bufs = host_iovecs(mem.iovecs(iovs, n));
+    auto bufs = mem.host_iovecs(iovs, n);
     ssize_t r = ::preadv(e->host, bufs.data(), int(bufs.size()), off_t(offset));
     if (r < 0) return last_errno();
     mem.store<uint32_t>(nread, uint32_t(r));
@@ -168,7 +142,7 @@ void define_fd(Binder& b) {
     if (Errno err = st->get(fd, RIGHT_FD_WRITE | RIGHT_FD_SEEK, e)) return err;
     if (offset > uint64_t(INT64_MAX)) return ERRNO_INVAL;
     GuestMem mem(c);
-    auto bufs = host_iovecs(mem.iovecs(iovs, n));
+    auto bufs = mem.host_iovecs(iovs, n);
     ssize_t r = ::pwritev(e->host, bufs.data(), int(bufs.size()), off_t(offset));
     if (r < 0) return last_errno();
     mem.store<uint32_t>(nwritten, uint32_t(r));

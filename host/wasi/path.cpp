@@ -1,6 +1,6 @@
 // The path_ family, and the sandbox: every guest path is resolved by the kernel beneath the
 // directory descriptor it is relative to (openat2 with RESOLVE_BENEATH). The kernel refuses
-// absolute paths, ".." above the start and symlinks leading out (ERRNO_XDEV, reported as
+// absolute paths, ".." above the start and symlinks leading out (EXDEV, reported as
 // ERRNO_NOTCAPABLE), in the same system call that opens the result: no window between a check and
 // its use. Operations on a final component (mkdir, unlink, rename, link, readlink, stat
 // without following) resolve the parent that way and then act on one name relative to it,
@@ -21,7 +21,7 @@ bool utimens_of(uint64_t atim, uint64_t mtim, uint32_t flags, timespec out[2]);
 namespace {
 
 Errno beneath_errno(int e) {
-  // ERRNO_XDEV: the path leaves the directory; ERRNO_LOOP with RESOLVE_NO_MAGICLINKS: a /proc magic link.
+  // EXDEV: the path leaves the directory (ELOOP, from RESOLVE_NO_MAGICLINKS, maps as usual).
   if (e == EXDEV) return ERRNO_NOTCAPABLE;
   return to_wasi_errno(e);
 }
@@ -35,7 +35,7 @@ int open_beneath(int dirfd, const std::string& path, int flags, mode_t mode, Err
   for (int attempt = 0;; ++attempt) {
     long r = syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
     if (r >= 0) return int(r);
-    // ERRNO_AGAIN: a concurrent rename raced the lookup; the kernel asks to retry.
+    // EAGAIN: a concurrent rename raced the lookup; the kernel asks to retry.
     if ((errno == EAGAIN && attempt < 16) || errno == EINTR) continue;
     *err = errno == ENOSYS ? ERRNO_NOSYS : beneath_errno(errno);
     return -1;
@@ -62,10 +62,11 @@ Errno resolve_parent(const FdEntry& dir, const std::string& path, Parent& out) {
   size_t end = path.size();
   while (end > 0 && path[end - 1] == '/') --end;
   size_t slash = path.rfind('/', end - 1);
-  std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
+  size_t begin = slash == std::string::npos ? 0 : slash + 1;
+  std::string parent = path.substr(0, begin == 0 ? 0 : slash);
   // The trailing slash stays on the name: "file/" must be a directory, as for the host.
-  out.name = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string last = path.substr(slash == std::string::npos ? 0 : slash + 1, end - (slash == std::string::npos ? 0 : slash + 1));
+  out.name = path.substr(begin);
+  std::string last = path.substr(begin, end - begin);
   Errno err = ERRNO_SUCCESS;
   if (last == "..") {
     // ".." as the last component names the parent's parent: resolve it fully so that it

@@ -14,21 +14,10 @@ namespace {
 
 bool is_socket(const FdEntry& e) { return e.type == FILETYPE_SOCKET_STREAM || e.type == FILETYPE_SOCKET_DGRAM; }
 
-// Guest buffers minus the first `skip` bytes, as host iovecs.
-std::vector<iovec> remaining(const GuestMem& mem, uint32_t iovs, uint32_t n, size_t skip) {
-  std::vector<iovec> out;
-  for (auto s : mem.iovecs(iovs, n)) {
-    size_t k = std::min(skip, s.size());
-    skip -= k;
-    if (s.size() > k && out.size() < IOV_MAX) out.push_back({s.data() + k, s.size() - k});
-  }
-  return out;
-}
-
 // One transfer attempt: recvmsg or sendmsg. Returns bytes, or -1 with errno.
 ssize_t transfer(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, size_t skip, int flags, bool send,
                  int* msg_flags) {
-  auto bufs = remaining(mem, iovs, n, skip);
+  auto bufs = mem.host_iovecs(iovs, n, skip);
   msghdr m{};
   m.msg_iov = bufs.data();
   m.msg_iovlen = bufs.size();
@@ -116,7 +105,7 @@ void define_sock(Binder& b) {
     for (;;) {
       co_await wait_ready(*st, *e, false);
       Errno err = accept_now(*st, *e, flags, GuestMem(c), fd_ptr);
-      if (err != ERRNO_AGAIN || !e->waiter) co_return err;  // ERRNO_AGAIN: another acceptor won the race
+      if (err != ERRNO_AGAIN || !e->waiter) co_return err;  // EAGAIN: another acceptor won the race
     }
   });
   b("sock_recv", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
@@ -124,8 +113,7 @@ void define_sock(Binder& b) {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
-    size_t want = 0;
-    for (auto& s : GuestMem(c).iovecs(iovs, n)) want += s.size();
+    size_t want = GuestMem(c).iovec_bytes(iovs, n);
     bool waitall = ri_flags & RIFLAG_RECV_WAITALL;
     int flags = recv_flags(ri_flags) & ~MSG_WAITALL;
     size_t got = 0;
@@ -147,8 +135,7 @@ void define_sock(Binder& b) {
     if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
     GuestMem(c).bytes(datalen, 4);
-    size_t want = 0;
-    for (auto& s : GuestMem(c).iovecs(iovs, n)) want += s.size();
+    size_t want = GuestMem(c).iovec_bytes(iovs, n);
     size_t sent = 0;
     do {
       co_await wait_ready(*st, *e, true);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <vector>
 
 #include "abi.h"
@@ -87,8 +88,14 @@ class GuestMem {
     if (s.find('\0') != std::string::npos) return std::nullopt;
     return s;
   }
-  // Gather (iovec array) into host iovecs pointing into guest memory, each bounds-checked.
+  // A guest iovec array as spans of guest memory, each bounds-checked.
   std::vector<std::span<uint8_t>> iovecs(uint32_t iovs, uint32_t count) const;
+  // ... as host iovecs for readv/writev/sendmsg: the first `skip` bytes left out (what an
+  // earlier round already moved), at most `limit` bytes and IOV_MAX entries (a shorter
+  // transfer is allowed).
+  std::vector<struct iovec> host_iovecs(uint32_t iovs, uint32_t count, size_t skip = 0, size_t limit = SIZE_MAX) const;
+  // Total bytes the array describes.
+  size_t iovec_bytes(uint32_t iovs, uint32_t count) const;
  private:
   Memory mem_;
 };
