@@ -49,7 +49,7 @@ int dup_or_throw(int fd, const char* what) {
 
 FdEntry::~FdEntry() {
   waiter.reset();
-  if (host >= 0) ::close(host);
+  if (host >= 0 && owned) ::close(host);
 }
 
 Filetype filetype_of(unsigned mode, int host_fd) {
@@ -173,7 +173,13 @@ Context::Context(Config config) : state_(std::make_shared<State>()) {
   st.config = std::move(config);
   const int stdio[3] = {st.config.stdin_fd, st.config.stdout_fd, st.config.stderr_fd};
   const char* names[3] = {"stdin", "stdout", "stderr"};
-  for (int i = 0; i < 3; ++i) st.fds.push_back(make_entry(dup_or_throw(stdio[i], names[i]), RIGHTS_ALL, RIGHTS_ALL));
+  for (int i = 0; i < 3; ++i) {
+    bool borrow = st.config.borrow_stdio;
+    if (borrow && fcntl(stdio[i], F_GETFD) < 0)
+      throw Error(std::string("wasi: ") + names[i] + " descriptor " + std::to_string(stdio[i]) + " is not open");
+    st.fds.push_back(make_entry(borrow ? stdio[i] : dup_or_throw(stdio[i], names[i]), RIGHTS_ALL, RIGHTS_ALL));
+    st.fds.back()->owned = !borrow;
+  }
   for (const Preopen& p : st.config.preopens) {
     int d = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d < 0) throw Error("wasi: cannot preopen directory " + p.host_path + ": " + std::strerror(errno));

@@ -23,7 +23,8 @@ namespace asio = boost::asio;
 
 // One guest file descriptor.
 struct FdEntry {
-  int host = -1;                       // owned
+  int host = -1;
+  bool owned = true;                   // closed with the entry (false: borrowed stdio)
   abi::Filetype type = abi::FILETYPE_UNKNOWN;
   abi::Rights base = 0, inheriting = 0;
   std::string preopen_name;            // non-empty for a preopened directory

@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fcntl.h>
 #include <random>
@@ -303,4 +304,46 @@ TEST_CASE("bind: a callable returning asio::awaitable<R> is an async import") {
   auto trap = unit::catch_as<Trap>([&] { inst.call_sync("handle", {Value::i32(1)}); });
   REQUIRE(trap);
   CHECK(std::string(trap->what()).find("async") != std::string::npos);
+}
+
+TEST_CASE("wasi: thousands of guests borrowing the host's stdio hold no descriptors") {
+  auto open_fds = [] {
+    size_t n = 0;
+    for (auto& e : fs::directory_iterator("/proc/self/fd")) n += e.path().filename() != "." ? 1 : 0;
+    return n;
+  };
+  asio::io_context io;
+  Engine engine;
+  Module module = unit::compile(engine, "wasi_guest");
+  Pipe out;
+  asio::steady_timer reactor_up(io);  // Asio opens its reactor's descriptors on first use
+  size_t before = open_fds();
+  std::vector<std::unique_ptr<WasiGuest>> guests;
+  for (int i = 0; i < 3000; ++i) {
+    wasi::Config c = quiet_config();
+    c.stdout_fd = out.fd[1];
+    c.borrow_stdio = true;
+    guests.push_back(std::make_unique<WasiGuest>(io, engine, module, c));
+  }
+  CHECK(open_fds() == before);
+  // A borrowed stdout works, and the guests going away leave it open.
+  int32_t written = 0;
+  std::memcpy(guests[0]->inst.memory("memory").data() + 2048, "borrowed", 8);
+  guests[0]->async->async_call("write", {Value::i32(1), Value::i32(8)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    written = r[0].as_i32();
+  });
+  run_until(io, [&] { return written != 0; });
+  CHECK(written == 8);
+  guests.clear();
+  CHECK(::fcntl(out.fd[1], F_GETFD) >= 0);
+  char buf[8];
+  REQUIRE(::read(out.fd[0], buf, 8) == 8);
+  CHECK(std::string(buf, 8) == "borrowed");
+  // Without borrowing, each guest holds its own three duplicates.
+  {
+    WasiGuest owning(io, engine, module, quiet_config());
+    CHECK(open_fds() == before + 3);
+  }
+  CHECK(open_fds() == before);
 }

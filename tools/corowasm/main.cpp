@@ -42,7 +42,8 @@ constexpr const char* kUsage =
     "      Options go before the file; everything after it belongs to the guest.\n"
     "        --dir HOST[::GUEST]     preopen directory HOST, seen by the guest as GUEST\n"
     "        --ro-dir HOST[::GUEST]  the same, read-only\n"
-    "        --env KEY=VALUE         set a guest environment variable (none by default)\n"
+    "        --env KEY[=VALUE]       set a guest environment variable (none by default);\n"
+    "                                KEY alone passes the host's value, if it has one\n"
     "        --fuel N                trap after N units (loop iterations and calls)\n"
     "        --timeout DURATION      trap after DURATION of wall-clock time (e.g. 10s, 500ms, 2m)\n"
     "        --max-memory SIZE       cap each linear memory (e.g. 64MiB, 1GiB, bytes)\n"
@@ -183,8 +184,12 @@ int parse_run_options(int argc, char** argv, RunOptions& o) {
     } else if (auto v = value("--ro-dir")) {
       o.wasi.preopens.push_back(parse_preopen(*v, true));
     } else if (auto v = value("--env")) {
-      if (v->find('=') == std::string::npos || v->front() == '=') return bad("--env needs KEY=VALUE, got \"" + *v + "\"");
-      o.wasi.env.push_back(*v);
+      if (v->empty() || v->front() == '=') return bad("--env needs KEY=VALUE or KEY, got \"" + *v + "\"");
+      if (v->find('=') != std::string::npos) {
+        o.wasi.env.push_back(*v);
+      } else if (const char* host = std::getenv(v->c_str())) {  // KEY alone: the host's value
+        o.wasi.env.push_back(*v + "=" + host);
+      }
     } else if (auto v = value("--fuel")) {
       char* end = nullptr;
       o.fuel = std::strtoull(v->c_str(), &end, 10);

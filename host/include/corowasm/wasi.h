@@ -45,8 +45,12 @@ struct Config {
   std::vector<std::string> args;     // argv, argv[0] included
   std::vector<std::string> env;      // "KEY=VALUE"
   std::vector<Preopen> preopens;     // guest fds 3, 4, ... in this order
-  // Host descriptors for the guest's fds 0, 1, 2 (duplicated; the originals stay the host's).
+  // Host descriptors for the guest's fds 0, 1, 2. Duplicated by default (the originals stay
+  // the host's, and the guest's copies close with it). With `borrow_stdio` they are used as
+  // they are: the host keeps them open for as long as the guest may run, and a guest closing
+  // one only forgets it. Thousands of guests sharing the host's stdio then cost no descriptors.
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
+  bool borrow_stdio = false;
   // Connected or listening sockets handed to the guest after the preopens (duplicated).
   std::vector<int> sockets;
 };
