@@ -1,6 +1,6 @@
 // Differential test of the compiler's compare-and-branch fusions: a loop whose br_if tests a
 // value the instruction right before it just computed (`x = x OP k; if (a CMP x) continue`),
-// for every i32 binary operator and comparison, with the updated value on either side or
+// for every i32 and i64 binary operator and comparison, with the updated value on either side or
 // compared with a constant. Expected results come from a plain C++ model of the same loop.
 // (It was `remaining < (threshold >>= 1)` in zstd that looped forever when the fusion swapped
 // the comparison but not its operands.)
@@ -32,10 +32,12 @@ void leb_s(std::vector<uint8_t>& o, int64_t v) {
   }
 }
 
-struct BinOp { const char* name; uint8_t opcode; uint32_t (*eval)(uint32_t, uint32_t); };
-struct CmpOp { const char* name; uint8_t opcode; bool (*eval)(uint32_t, uint32_t); };
+template <class T>
+struct BinOp { const char* name; uint8_t opcode; T (*eval)(T, T); };
+template <class T>
+struct CmpOp { const char* name; uint8_t opcode; bool (*eval)(T, T); };
 
-const BinOp kBinOps[] = {
+const BinOp<uint32_t> kBinOps32[] = {
     {"add", 0x6A, [](uint32_t a, uint32_t b) { return a + b; }},
     {"sub", 0x6B, [](uint32_t a, uint32_t b) { return a - b; }},
     {"mul", 0x6C, [](uint32_t a, uint32_t b) { return a * b; }},
@@ -48,7 +50,7 @@ const BinOp kBinOps[] = {
     {"rotl", 0x77, [](uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }},
     {"rotr", 0x78, [](uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }},
 };
-const CmpOp kCmpOps[] = {
+const CmpOp<uint32_t> kCmpOps32[] = {
     {"eq", 0x46, [](uint32_t a, uint32_t b) { return a == b; }},
     {"ne", 0x47, [](uint32_t a, uint32_t b) { return a != b; }},
     {"lt_s", 0x48, [](uint32_t a, uint32_t b) { return int32_t(a) < int32_t(b); }},
@@ -61,34 +63,65 @@ const CmpOp kCmpOps[] = {
     {"ge_u", 0x4F, [](uint32_t a, uint32_t b) { return a >= b; }},
 };
 
+const BinOp<uint64_t> kBinOps64[] = {
+    {"add", 0x7C, [](uint64_t a, uint64_t b) { return a + b; }},
+    {"sub", 0x7D, [](uint64_t a, uint64_t b) { return a - b; }},
+    {"mul", 0x7E, [](uint64_t a, uint64_t b) { return a * b; }},
+    {"and", 0x83, [](uint64_t a, uint64_t b) { return a & b; }},
+    {"or", 0x84, [](uint64_t a, uint64_t b) { return a | b; }},
+    {"xor", 0x85, [](uint64_t a, uint64_t b) { return a ^ b; }},
+    {"shl", 0x86, [](uint64_t a, uint64_t b) { return a << (b & 63); }},
+    {"shr_s", 0x87, [](uint64_t a, uint64_t b) { return uint64_t(int64_t(a) >> (b & 63)); }},
+    {"shr_u", 0x88, [](uint64_t a, uint64_t b) { return a >> (b & 63); }},
+    {"rotl", 0x89, [](uint64_t a, uint64_t b) { b &= 63; return b ? (a << b) | (a >> (64 - b)) : a; }},
+    {"rotr", 0x8A, [](uint64_t a, uint64_t b) { b &= 63; return b ? (a >> b) | (a << (64 - b)) : a; }},
+};
+const CmpOp<uint64_t> kCmpOps64[] = {
+    {"eq", 0x51, [](uint64_t a, uint64_t b) { return a == b; }},
+    {"ne", 0x52, [](uint64_t a, uint64_t b) { return a != b; }},
+    {"lt_s", 0x53, [](uint64_t a, uint64_t b) { return int64_t(a) < int64_t(b); }},
+    {"lt_u", 0x54, [](uint64_t a, uint64_t b) { return a < b; }},
+    {"gt_s", 0x55, [](uint64_t a, uint64_t b) { return int64_t(a) > int64_t(b); }},
+    {"gt_u", 0x56, [](uint64_t a, uint64_t b) { return a > b; }},
+    {"le_s", 0x57, [](uint64_t a, uint64_t b) { return int64_t(a) <= int64_t(b); }},
+    {"le_u", 0x58, [](uint64_t a, uint64_t b) { return a <= b; }},
+    {"ge_s", 0x59, [](uint64_t a, uint64_t b) { return int64_t(a) >= int64_t(b); }},
+    {"ge_u", 0x5A, [](uint64_t a, uint64_t b) { return a >= b; }},
+};
+
 enum Variant { UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz };
 const char* kVariantNames[] = {"a CMP (x OP k)", "(x OP k) CMP a", "(x OP k) CMP c", "!(a CMP (x OP k))"};
 constexpr uint32_t kMaxIterations = 40;
 
-// (func (param a x) (result i32) (local n)
+// (func (param a x: T) (result T) (local n: i32)
 //   block loop  (exit after kMaxIterations)  n += 1;  <pattern>; br_if loop  end end
-//   (n << 16) ^ x)
-std::vector<uint8_t> module_for(const BinOp& op, const CmpOp& cmp, Variant v, int32_t k, int32_t c) {
+//   x ^ (n << 40 for i64, n << 16 for i32))
+template <class T>
+std::vector<uint8_t> module_for(const BinOp<T>& op, const CmpOp<T>& cmp, Variant v, int64_t k, int64_t c) {
+  constexpr bool wide = sizeof(T) == 8;
+  const uint8_t vt = wide ? 0x7E : 0x7F, konst = wide ? 0x42 : 0x41;
   std::vector<uint8_t> body = {1, 1, 0x7F};  // one local group: 1 x i32 (n = local 2)
   auto ins = [&](std::initializer_list<uint8_t> bytes) { body.insert(body.end(), bytes); };
   auto i32c = [&](int32_t x) { body.push_back(0x41); leb_s(body, x); };
+  auto tc = [&](int64_t x) { body.push_back(konst); leb_s(body, x); };
   ins({0x02, 0x40, 0x03, 0x40});                   // block loop
   ins({0x20, 2}); i32c(kMaxIterations); ins({0x4F, 0x0D, 1});   // n >= max: br_if exit
   ins({0x20, 2}); i32c(1); ins({0x6A, 0x21, 2});  // n += 1
-  auto update = [&] { ins({0x20, 1}); i32c(k); ins({op.opcode, 0x22, 1}); };  // x = x OP k (tee)
+  auto update = [&] { ins({0x20, 1}); tc(k); ins({op.opcode, 0x22, 1}); };  // x = x OP k (tee)
   switch (v) {
     case UpdatedRight: ins({0x20, 0}); update(); ins({cmp.opcode}); break;
     case UpdatedLeft: update(); ins({0x20, 0}); ins({cmp.opcode}); break;
-    case AgainstConst: update(); i32c(c); ins({cmp.opcode}); break;
+    case AgainstConst: update(); tc(c); ins({cmp.opcode}); break;
     case UpdatedRightEqz: ins({0x20, 0}); update(); ins({cmp.opcode, 0x45}); break;
   }
   ins({0x0D, 0});                                  // br_if loop
   ins({0x0B, 0x0B});                               // end loop, end block
-  ins({0x20, 2}); i32c(16); ins({0x74, 0x20, 1, 0x73});  // (n << 16) ^ x
+  if (wide) { ins({0x20, 1, 0x20, 2, 0xAD}); tc(40); ins({0x86, 0x85}); }  // x ^ (u64(n) << 40)
+  else { ins({0x20, 2}); i32c(16); ins({0x74, 0x20, 1, 0x73}); }           // (n << 16) ^ x
   ins({0x0B});
 
   std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
-  m.insert(m.end(), {1, 7, 1, 0x60, 2, 0x7F, 0x7F, 1, 0x7F});  // type (i32 i32) -> i32
+  m.insert(m.end(), {1, 7, 1, 0x60, 2, vt, vt, 1, vt});     // type (T T) -> T
   m.insert(m.end(), {3, 2, 1, 0});                             // one function of type 0
   m.insert(m.end(), {7, 5, 1, 1, 'f', 0, 0});                  // export "f"
   std::vector<uint8_t> code = {1};
@@ -100,49 +133,69 @@ std::vector<uint8_t> module_for(const BinOp& op, const CmpOp& cmp, Variant v, in
   return m;
 }
 
-uint32_t model(const BinOp& op, const CmpOp& cmp, Variant v, int32_t k, int32_t c, uint32_t a, uint32_t x) {
+template <class T>
+T model(const BinOp<T>& op, const CmpOp<T>& cmp, Variant v, int64_t k, int64_t c, T a, T x) {
   uint32_t n = 0;
   for (;;) {
     if (n >= kMaxIterations) break;
     n += 1;
-    x = op.eval(x, uint32_t(k));
+    x = op.eval(x, T(k));
     bool again = false;
     switch (v) {
       case UpdatedRight: again = cmp.eval(a, x); break;
       case UpdatedLeft: again = cmp.eval(x, a); break;
-      case AgainstConst: again = cmp.eval(x, uint32_t(c)); break;
+      case AgainstConst: again = cmp.eval(x, T(c)); break;
       case UpdatedRightEqz: again = !cmp.eval(a, x); break;
     }
     if (!again) break;
   }
-  return (n << 16) ^ x;
+  if constexpr (sizeof(T) == 8) return x ^ (uint64_t(n) << 40);
+  else return (n << 16) ^ x;
+}
+
+// Every operator x comparison x variant x constant, over pairs of interesting values.
+template <class T, size_t NB, size_t NC>
+int check_all(const BinOp<T> (&ops)[NB], const CmpOp<T> (&cmps)[NC], std::initializer_list<T> vals) {
+  Engine engine;
+  const int64_t ks[] = {1, 3, -1, sizeof(T) * 8 - 1};
+  const int64_t cs[] = {0, 5, -7};
+  int checked = 0;
+  for (const BinOp<T>& op : ops)
+    for (const CmpOp<T>& cmp : cmps)
+      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz})
+        for (int64_t k : ks)
+          for (int64_t c : (v == AgainstConst ? std::vector<int64_t>(std::begin(cs), std::end(cs)) : std::vector<int64_t>{0})) {
+            Instance inst = engine.compile(module_for(op, cmp, v, k, c)).instantiate();
+            for (T a : vals)
+              for (T x : vals) {
+                auto arg = [](T y) { return sizeof(T) == 8 ? Value::i64(int64_t(y)) : Value::i32(int32_t(y)); };
+                Value r = inst.call_sync("f", {arg(a), arg(x)})[0];
+                T got = sizeof(T) == 8 ? T(r.as_i64()) : T(uint32_t(r.as_i32()));
+                T want = model(op, cmp, v, k, c, a, x);
+                if (got != want) {
+                  FAIL_CHECK((sizeof(T) == 8 ? "i64: " : "i32: ") << "x = x " << std::string(op.name) << " " << k << "; "
+                             << std::string(kVariantNames[v]) << " with " << std::string(cmp.name) << ", c=" << c
+                             << ", a=" << uint64_t(a) << ", x=" << uint64_t(x) << ": got " << uint64_t(got) << ", want "
+                             << uint64_t(want));
+                }
+                ++checked;
+              }
+          }
+  return checked;
 }
 
 }  // namespace
 
 TEST_CASE("fusion: compare-and-branch on a value computed just before, every i32 operator and comparison") {
-  Engine engine;
-  const int32_t ks[] = {1, 3, -1, 31};
-  const int32_t cs[] = {0, 5, -7};
-  const uint32_t vals[] = {0, 1, 5, 64, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 12345};
-  int checked = 0;
-  for (const BinOp& op : kBinOps)
-    for (const CmpOp& cmp : kCmpOps)
-      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz})
-        for (int32_t k : ks)
-          for (int32_t c : (v == AgainstConst ? std::vector<int32_t>(std::begin(cs), std::end(cs)) : std::vector<int32_t>{0})) {
-            Instance inst = engine.compile(module_for(op, cmp, v, k, c)).instantiate();
-            for (uint32_t a : vals)
-              for (uint32_t x : vals) {
-                uint32_t got = uint32_t(inst.call_sync("f", {Value::i32(int32_t(a)), Value::i32(int32_t(x))})[0].as_i32());
-                uint32_t want = model(op, cmp, v, k, c, a, x);
-                if (got != want) {
-                  FAIL_CHECK("x = x " << std::string(op.name) << " " << k << "; " << std::string(kVariantNames[v]) << " with " << std::string(cmp.name)
-                                      << ", c=" << c << ", a=" << a << ", x=" << x << ": got " << got << ", want " << want);
-                }
-                ++checked;
-              }
-          }
-  MESSAGE(checked << " loops checked against the C++ model");
+  int checked = check_all<uint32_t>(kBinOps32, kCmpOps32, {0u, 1u, 5u, 64u, 0xFFFFFFFFu, 0x7FFFFFFFu, 0x80000000u, 12345u});
+  MESSAGE(checked << " i32 loops checked against the C++ model");
+  CHECK(checked > 10000);
+}
+
+TEST_CASE("fusion: compare-and-branch on a value computed just before, every i64 operator and comparison") {
+  int checked = check_all<uint64_t>(kBinOps64, kCmpOps64,
+                                    {0ull, 1ull, 5ull, 64ull, ~0ull, 0x7FFFFFFFFFFFFFFFull, 0x8000000000000000ull,
+                                     0xFFFFFFFFull, 0x100000000ull, 12345ull});
+  MESSAGE(checked << " i64 loops checked against the C++ model");
   CHECK(checked > 10000);
 }
