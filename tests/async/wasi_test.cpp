@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio.hpp>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -228,6 +229,55 @@ TEST_CASE("wasi: sockets handed to the guest: sock_recv waits on the loop, sock_
   run_until(io, [&] { return not_sock != 0; });
   CHECK(not_sock == -57);  // ERRNO_NOTSOCK
   ::close(sv[0]);
+}
+
+TEST_CASE("wasi: a listening socket handed to the guest: sock_accept waits on the loop for a TCP client") {
+  asio::io_context io;
+  Engine engine;
+  Module module = unit::compile(engine, "wasi_guest");
+  asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+  wasi::Config c = quiet_config();
+  c.sockets = {listener.native_handle()};
+  WasiGuest g(io, engine, module, c);
+  const int guest_listener = 3;
+  int32_t conn = 0, got = 0, sent = 0;
+  bool client_done = false;
+  std::string echoed;
+  // The guest: accept, receive, send back what it got.
+  g.async->async_call("accept", {Value::i32(guest_listener)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    conn = r[0].as_i32();
+    REQUIRE(conn > guest_listener);
+    g.async->async_call("recv", {Value::i32(conn)}, [&](error_code ec2, std::vector<Value> r2) {
+      REQUIRE_FALSE(ec2);
+      got = r2[0].as_i32();
+      g.async->async_call("send", {Value::i32(conn), Value::i32(got)}, [&](error_code ec3, std::vector<Value> r3) {
+        REQUIRE_FALSE(ec3);
+        sent = r3[0].as_i32();
+      });
+    });
+  });
+  // The client, on the same thread, connects only after the guest is already waiting.
+  asio::ip::tcp::socket client(io);
+  std::array<char, 16> reply{};
+  asio::steady_timer later(io, 30ms);
+  later.async_wait([&](boost::system::error_code) {
+    client.async_connect(listener.local_endpoint(), [&](boost::system::error_code ec) {
+      REQUIRE_FALSE(ec);
+      asio::async_write(client, asio::buffer("hello tcp", 9), [&](boost::system::error_code ec2, size_t) {
+        REQUIRE_FALSE(ec2);
+        asio::async_read(client, asio::buffer(reply.data(), 9), [&](boost::system::error_code ec3, size_t n) {
+          REQUIRE_FALSE(ec3);
+          echoed.assign(reply.data(), n);
+          client_done = true;
+        });
+      });
+    });
+  });
+  run_until(io, [&] { return client_done && sent != 0; });
+  CHECK(got == 9);
+  CHECK(sent == 9);
+  CHECK(echoed == "hello tcp");
 }
 
 TEST_CASE("wasi: proc_exit ends the call with TrapKind::Exit and keeps the code") {

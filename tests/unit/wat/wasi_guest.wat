@@ -7,6 +7,7 @@
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
   (import "wasi_snapshot_preview1" "sock_recv" (func $sock_recv (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_send" (func $sock_send (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_accept" (func $sock_accept (param i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
 
   ;; fd_read(fd) into 2048..(2048+1024): the byte count, or -errno.
@@ -79,6 +80,14 @@
     (i32.store (i32.const 0) (i32.const 2048))
     (i32.store (i32.const 4) (local.get $len))
     (local.set $err (call $sock_send (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 16)))
+    (if (result i32) (local.get $err)
+      (then (i32.sub (i32.const 0) (local.get $err)))
+      (else (i32.load (i32.const 16)))))
+
+  ;; sock_accept(fd): the new connection's fd, or -errno.
+  (func (export "accept") (param $fd i32) (result i32)
+    (local $err i32)
+    (local.set $err (call $sock_accept (local.get $fd) (i32.const 0) (i32.const 16)))
     (if (result i32) (local.get $err)
       (then (i32.sub (i32.const 0) (local.get $err)))
       (else (i32.load (i32.const 16)))))
