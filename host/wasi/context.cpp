@@ -3,10 +3,12 @@
 #include "state.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,7 +21,7 @@ using namespace abi;
 namespace {
 
 // The rights that make sense for each kind of descriptor.
-Rights rights_for(Filetype t) {
+Rights rights_for(Filetype t, int host_fd) {
   constexpr Rights stream = RIGHT_FD_READ | RIGHT_FD_WRITE | RIGHT_FD_FDSTAT_SET_FLAGS |
                             RIGHT_FD_FILESTAT_GET | RIGHT_POLL_FD_READWRITE;
   switch (t) {
@@ -35,6 +37,8 @@ Rights rights_for(Filetype t) {
     case FILETYPE_BLOCK_DEVICE:
       return stream | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC;
     default:  // terminals, pipes: no seek/tell, which is how wasi-libc's isatty() knows a tty
+      if (t == FILETYPE_CHARACTER_DEVICE && host_fd >= 0 && !::isatty(host_fd))  // /dev/null is no tty
+        return stream | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC | RIGHT_FD_SEEK | RIGHT_FD_TELL;
       return stream | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC;
   }
 }
@@ -68,15 +72,15 @@ Filetype filetype_of(unsigned mode, int host_fd) {
   return FILETYPE_UNKNOWN;  // pipes (FIFOs) have no WASI file type of their own
 }
 
-std::unique_ptr<FdEntry> make_entry(int host_fd, Rights base, Rights inheriting) {
-  auto e = std::make_unique<FdEntry>();
+std::shared_ptr<FdEntry> make_entry(int host_fd, Rights base, Rights inheriting) {
+  auto e = std::make_shared<FdEntry>();
   e->host = host_fd;
   struct stat st {};
   if (fstat(host_fd, &st) == 0) {
     e->type = filetype_of(st.st_mode, host_fd);
     e->waitable = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode);
   }
-  e->base = base & rights_for(e->type);
+  e->base = base & rights_for(e->type, host_fd);
   e->inheriting = inheriting;
   return e;
 }
@@ -88,7 +92,7 @@ Errno State::get(uint32_t fd, Rights needed, FdEntry*& out) {
   return ERRNO_SUCCESS;
 }
 
-uint32_t State::insert(std::unique_ptr<FdEntry> entry) {
+uint32_t State::insert(std::shared_ptr<FdEntry> entry) {
   for (uint32_t i = 0; i < fds.size(); ++i)
     if (!fds[i]) {
       fds[i] = std::move(entry);
@@ -102,6 +106,9 @@ std::vector<std::span<uint8_t>> GuestMem::iovecs(uint32_t iovs, uint32_t count) 
   // The array itself first: a huge count fails here, before any allocation.
   if (uint64_t(count) * kIovecSize > UINT32_MAX) throw Trap(TrapKind::MemoryOutOfBounds);
   bytes(iovs, count * kIovecSize);
+  // One transfer moves at most IOV_MAX buffers (a shorter transfer is allowed), so no more are
+  // looked at: a guest cannot make the host allocate in proportion to its memory.
+  count = std::min<uint32_t>(count, IOV_MAX);
   std::vector<std::span<uint8_t>> out;
   out.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -145,8 +152,22 @@ bool ensure_waiter(State& st, FdEntry& e) {
     ::close(d);
     return e.waitable = false;
   }
+  // Asio switches a descriptor it waits on to O_NONBLOCK, and a dup shares that flag with the
+  // guest's descriptor and the host's own (a terminal, a pipe). Let asio believe it has done
+  // so already, then put the flag back as it was.
+  int fl = fcntl(d, F_GETFL);
+  w->native_non_blocking(true, ec);
+  if (fl >= 0) fcntl(d, F_SETFL, fl);
   e.waiter = std::move(w);
   return true;
+}
+
+bool ready_now(const FdEntry& e, bool for_write) {
+  pollfd p{e.host, short(for_write ? POLLOUT : POLLIN), 0};
+  int r;
+  do r = ::poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  return r != 0;  // ready, or an error the transfer itself will report
 }
 
 asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write) {
@@ -160,6 +181,10 @@ asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write) {
     e.waiter.reset();
     e.waitable = false;
     co_return;
+  }
+  if (ec == asio::error::operation_aborted) {
+    asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() == asio::cancellation_type::none) co_return;  // closed under us: look again
   }
   if (ec) throw boost::system::system_error(ec);  // cancellation reaches the driver as such
 }
@@ -186,7 +211,6 @@ Context::Context(Config config) : state_(std::make_shared<State>()) {
     Rights mask = p.read_only ? RIGHTS_ALL & ~RIGHTS_WRITING : RIGHTS_ALL;
     auto e = make_entry(d, mask, mask);
     e->preopen_name = p.guest_path.empty() ? p.host_path : p.guest_path;
-    e->read_only = p.read_only;
     st.fds.push_back(std::move(e));
   }
   for (int s : st.config.sockets) st.fds.push_back(make_entry(dup_or_throw(s, "a socket"), RIGHTS_ALL, RIGHTS_ALL));
@@ -196,7 +220,12 @@ Context::~Context() = default;
 
 std::optional<int> Context::exit_code() const { return state_->exit_code; }
 
-void Context::close_fds() { state_->fds.clear(); }
+void Context::close_fds() {
+  // A call suspended on one of them wakes up, finds its descriptor gone and returns EBADF.
+  for (auto& e : state_->fds)
+    if (e && e->waiter) e->waiter->cancel();
+  state_->fds.clear();
+}
 
 void Context::define(Imports& imports, Store& store, std::optional<asio::any_io_executor> executor) {
   state_->executor = std::move(executor);

@@ -16,22 +16,22 @@ using namespace abi;
 
 namespace {
 
-uint16_t fdflags_of(int host) {
-  int fl = fcntl(host, F_GETFL);
-  uint16_t out = 0;
-  if (fl < 0) return 0;
+uint16_t fdflags_of(const FdEntry& e) {
+  int fl = fcntl(e.host, F_GETFL);
+  uint16_t out = e.nonblock ? FDFLAG_NONBLOCK : 0;
+  if (fl < 0) return out;
   if (fl & O_APPEND) out |= FDFLAG_APPEND;
-  if (fl & O_NONBLOCK) out |= FDFLAG_NONBLOCK;
   if ((fl & O_SYNC) == O_SYNC) out |= FDFLAG_SYNC | FDFLAG_RSYNC;
   else if (fl & O_DSYNC) out |= FDFLAG_DSYNC;
   return out;
 }
 
+// A guest that asked for FDFLAGS_NONBLOCK gets EAGAIN from a pipe, terminal or socket that is
+// not ready, instead of a wait (or, without an executor, a blocked thread).
+bool would_block(const FdEntry& e, bool for_write) { return e.nonblock && e.waitable && !ready_now(e, for_write); }
+
 // Whether a read or write should first wait for readiness on the event loop.
-bool should_wait(State& st, FdEntry& e) {
-  if (!st.executor || !e.waitable) return false;
-  return !(fdflags_of(e.host) & FDFLAG_NONBLOCK);  // the guest asked for EAGAIN instead
-}
+bool should_wait(State& st, FdEntry& e) { return st.executor && e.waitable && !e.nonblock; }
 
 Errno do_read(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32_t nread_ptr) {
   auto bufs = mem.host_iovecs(iovs, n);
@@ -91,21 +91,28 @@ void define_fd(Binder& b) {
     b("fd_read", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) -> asio::awaitable<uint32_t> {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
-      // `e` stays valid while we wait: only the suspended guest could close it.
-      if (should_wait(*st, *e)) co_await wait_ready(*st, *e, false);
+      if (would_block(*e, false)) co_return ERRNO_AGAIN;
+      if (should_wait(*st, *e)) {
+        auto keep = st->fds[fd];
+        co_await wait_ready(*st, *e, false);
+        if (!st->still(fd, keep)) co_return ERRNO_BADF;
+      }
       co_return do_read(GuestMem(c), *e, iovs, n, nread);
     });
     b("fd_write", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) -> asio::awaitable<uint32_t> {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) co_return err;
+      if (would_block(*e, true)) co_return ERRNO_AGAIN;
       // Terminals take writes without blocking for long; pipes and sockets may be full, so
       // write what fits (at most PIPE_BUF, which a writable pipe always has room for) and
       // wait for room again until everything is written.
       if (e->type == FILETYPE_CHARACTER_DEVICE || !should_wait(*st, *e))
-        co_return do_write(GuestMem(c), *e, iovs, n, nwritten);
+        co_return do_write(GuestMem(c), *e, iovs, n, nwritten, e->nonblock && e->waitable ? PIPE_BUF : SIZE_MAX);
+      auto keep = st->fds[fd];
       size_t total = GuestMem(c).iovec_bytes(iovs, n), done = 0;
       do {
         co_await wait_ready(*st, *e, true);
+        if (!st->still(fd, keep)) co_return done ? ERRNO_SUCCESS : ERRNO_BADF;
         if (Errno err = do_write(GuestMem(c), *e, iovs, n, nwritten, PIPE_BUF, done, &done)) {
           if (err == ERRNO_AGAIN) continue;
           co_return done ? ERRNO_SUCCESS : err;
@@ -117,12 +124,14 @@ void define_fd(Binder& b) {
     b("fd_read", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) return err;
+      if (would_block(*e, false)) return ERRNO_AGAIN;
       return do_read(GuestMem(c), *e, iovs, n, nread);
     });
     b("fd_write", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) return err;
-      return do_write(GuestMem(c), *e, iovs, n, nwritten);
+      if (would_block(*e, true)) return ERRNO_AGAIN;
+      return do_write(GuestMem(c), *e, iovs, n, nwritten, e->nonblock && e->waitable ? PIPE_BUF : SIZE_MAX);
     });
   }
 
@@ -215,7 +224,7 @@ void define_fd(Binder& b) {
     auto out = mem.bytes(ptr, kFdstatSize);
     std::fill(out.begin(), out.end(), 0);
     out[0] = e->type;
-    uint16_t flags = fdflags_of(e->host);
+    uint16_t flags = fdflags_of(*e);
     std::memcpy(out.data() + 2, &flags, 2);
     std::memcpy(out.data() + 8, &e->base, 8);
     std::memcpy(out.data() + 16, &e->inheriting, 8);
@@ -227,14 +236,14 @@ void define_fd(Binder& b) {
     if (flags & ~uint32_t(FDFLAG_APPEND | FDFLAG_NONBLOCK | FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC)) return ERRNO_INVAL;
     // Linux cannot change the sync flags of an open file.
     if ((flags & (FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC)) !=
-        (fdflags_of(e->host) & (FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC)))
+        (fdflags_of(*e) & (FDFLAG_DSYNC | FDFLAG_RSYNC | FDFLAG_SYNC)))
       return ERRNO_NOTSUP;
     int fl = fcntl(e->host, F_GETFL);
     if (fl < 0) return last_errno();
-    fl &= ~(O_APPEND | O_NONBLOCK);
-    if (flags & FDFLAG_APPEND) fl |= O_APPEND;
-    if (flags & FDFLAG_NONBLOCK) fl |= O_NONBLOCK;
-    return fcntl(e->host, F_SETFL, fl) == 0 ? ERRNO_SUCCESS : last_errno();
+    int want = (flags & FDFLAG_APPEND) ? (fl | O_APPEND) : (fl & ~O_APPEND);
+    if (want != fl && fcntl(e->host, F_SETFL, want) != 0) return last_errno();
+    e->nonblock = flags & FDFLAG_NONBLOCK;  // the guest's alone: see FdEntry::nonblock
+    return ERRNO_SUCCESS;
   });
   b("fd_fdstat_set_rights", [st](uint32_t fd, uint64_t base, uint64_t inheriting) -> uint32_t {
     FdEntry* e;

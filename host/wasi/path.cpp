@@ -66,15 +66,10 @@ Errno resolve_parent(const FdEntry& dir, const std::string& path, Parent& out) {
   std::string parent = path.substr(0, begin == 0 ? 0 : slash);
   // The trailing slash stays on the name: "file/" must be a directory, as for the host.
   out.name = path.substr(begin);
-  std::string last = path.substr(begin, end - begin);
+  // A last component "." or ".." needs no check here: the kernel refuses to create, remove,
+  // rename or link those names, and lookups that would resolve them go through
+  // open_beneath (see resolve_fully).
   Errno err = ERRNO_SUCCESS;
-  if (last == "..") {
-    // ".." as the last component names the parent's parent: resolve it fully so that it
-    // cannot name anything above the preopen.
-    int probe = open_beneath(dir.host, path, O_PATH, 0, &err);
-    if (probe < 0) return err;
-    ::close(probe);
-  }
   if (parent.empty()) {
     out.fd = dir.host;
     return ERRNO_SUCCESS;
@@ -85,6 +80,16 @@ Errno resolve_parent(const FdEntry& dir, const std::string& path, Parent& out) {
   return ERRNO_SUCCESS;
 }
 
+// Whether a lookup of `path` must resolve its last component fully: it ends in "/" (the kernel
+// then follows a symlink there even when asked not to) or in "." or "..". Such paths go
+// through open_beneath, which keeps whatever they lead to beneath the directory.
+bool resolve_fully(const std::string& path) {
+  if (!path.empty() && path.back() == '/') return true;
+  size_t slash = path.rfind('/');
+  std::string last = slash == std::string::npos ? path : path.substr(slash + 1);
+  return last == "." || last == "..";
+}
+
 // The guest-visible rights check for a path operation on directory fd `fd`.
 Errno dir_entry(State& st, uint32_t fd, Rights needed, FdEntry*& e) {
   if (Errno err = st.get(fd, needed, e)) return err;
@@ -93,8 +98,10 @@ Errno dir_entry(State& st, uint32_t fd, Rights needed, FdEntry*& e) {
 }
 
 // Whether a symlink's target, read from the directory that holds the link (`link_path`'s
-// parent), stays inside the preopen lexically. Following is confined by the kernel anyway;
-// refusing outward links up front keeps the guest from planting them for the host.
+// parent), stays inside the preopen lexically. A courtesy, not the sandbox: chains of links
+// can still spell an outward one, and that is harmless because every lookup that follows a
+// link is confined by the kernel (open_beneath). It keeps obvious outward links from being
+// planted for other programs on the host.
 bool target_stays_inside(const std::string& link_path, const std::string& target) {
   if (target.empty() || target[0] == '/') return false;
   long depth = 0;
@@ -138,8 +145,8 @@ void define_path(Binder& b) {
     if (oflags & OFLAG_TRUNC) need |= RIGHT_PATH_FILESTAT_SET_SIZE;
     FdEntry* dir;
     if (Errno err = dir_entry(*st, dirfd, need, dir)) return err;
-    auto path = mem.path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = mem.path(path_ptr, path_len, path)) return err;
     if (oflags & ~uint32_t(OFLAG_CREAT | OFLAG_DIRECTORY | OFLAG_EXCL | OFLAG_TRUNC)) return ERRNO_INVAL;
     if (fdflags & ~uint32_t(FDFLAG_APPEND | FDFLAG_DSYNC | FDFLAG_NONBLOCK | FDFLAG_RSYNC | FDFLAG_SYNC)) return ERRNO_INVAL;
     // Writing rights the directory cannot pass on are refused, not silently dropped: a
@@ -156,14 +163,16 @@ void define_path(Binder& b) {
     if (oflags & OFLAG_TRUNC) flags |= O_TRUNC;
     if (fdflags & FDFLAG_APPEND) flags |= O_APPEND;
     if (fdflags & FDFLAG_DSYNC) flags |= O_DSYNC;
-    if (fdflags & FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
     if (fdflags & (FDFLAG_SYNC | FDFLAG_RSYNC)) flags |= O_SYNC;
     if (!(dirflags & LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
+    // Opened non-blocking so that a FIFO without a peer cannot stall the thread in open(2),
+    // then switched back: the guest's NONBLOCK lives in the entry.
     Errno err = ERRNO_SUCCESS;
-    int fd = open_beneath(dir->host, *path, flags, 0666, &err);
+    int fd = open_beneath(dir->host, path, flags | O_NONBLOCK, 0666, &err);
     if (fd < 0) return err;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     auto entry = make_entry(fd, base, rights_inheriting & dir->inheriting);
-    entry->read_only = dir->read_only;
+    entry->nonblock = fdflags & FDFLAG_NONBLOCK;
     mem.store<uint32_t>(fd_ptr, st->insert(std::move(entry)));
     return ERRNO_SUCCESS;
   });
@@ -171,29 +180,29 @@ void define_path(Binder& b) {
   b("path_create_directory", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_CREATE_DIRECTORY, dir)) return err;
-    auto path = GuestMem(c).path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = GuestMem(c).path(path_ptr, path_len, path)) return err;
     Parent p;
-    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (Errno err = resolve_parent(*dir, path, p)) return err;
     return ::mkdirat(p.fd, p.name.c_str(), 0777) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_remove_directory", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_REMOVE_DIRECTORY, dir)) return err;
-    auto path = GuestMem(c).path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = GuestMem(c).path(path_ptr, path_len, path)) return err;
     Parent p;
-    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (Errno err = resolve_parent(*dir, path, p)) return err;
     if (::unlinkat(p.fd, p.name.c_str(), AT_REMOVEDIR) == 0) return ERRNO_SUCCESS;
     return errno == EEXIST ? ERRNO_NOTEMPTY : last_errno();
   });
   b("path_unlink_file", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len) -> uint32_t {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_UNLINK_FILE, dir)) return err;
-    auto path = GuestMem(c).path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = GuestMem(c).path(path_ptr, path_len, path)) return err;
     Parent p;
-    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (Errno err = resolve_parent(*dir, path, p)) return err;
     return ::unlinkat(p.fd, p.name.c_str(), 0) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_filestat_get", [st](Caller& c, uint32_t fd, uint32_t flags, uint32_t path_ptr, uint32_t path_len,
@@ -201,19 +210,19 @@ void define_path(Binder& b) {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_FILESTAT_GET, dir)) return err;
     GuestMem mem(c);
-    auto path = mem.path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = mem.path(path_ptr, path_len, path)) return err;
     struct stat s {};
-    if (flags & LOOKUP_SYMLINK_FOLLOW) {
+    if ((flags & LOOKUP_SYMLINK_FOLLOW) || resolve_fully(path)) {
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(dir->host, *path, O_PATH, 0, &err);
+      int f = open_beneath(dir->host, path, O_PATH | ((flags & LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW), 0, &err);
       if (f < 0) return err;
       int r = ::fstat(f, &s);
       ::close(f);
       if (r != 0) return last_errno();
     } else {
       Parent p;
-      if (Errno err = resolve_parent(*dir, *path, p)) return err;
+      if (Errno err = resolve_parent(*dir, path, p)) return err;
       if (::fstatat(p.fd, p.name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) return last_errno();
     }
     store_filestat(mem, buf, s);
@@ -223,14 +232,14 @@ void define_path(Binder& b) {
                                     uint64_t atim, uint64_t mtim, uint32_t fst_flags) -> uint32_t {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_FILESTAT_SET_TIMES, dir)) return err;
-    auto path = GuestMem(c).path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = GuestMem(c).path(path_ptr, path_len, path)) return err;
     timespec ts[2];
     if (!utimens_of(atim, mtim, fst_flags, ts)) return ERRNO_INVAL;
-    if (flags & LOOKUP_SYMLINK_FOLLOW) {
+    if ((flags & LOOKUP_SYMLINK_FOLLOW) || resolve_fully(path)) {
       // The file is pinned by an O_PATH descriptor resolved beneath; /proc/self/fd names it.
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(dir->host, *path, O_PATH, 0, &err);
+      int f = open_beneath(dir->host, path, O_PATH | ((flags & LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW), 0, &err);
       if (f < 0) return err;
       int r = ::utimensat(AT_FDCWD, proc_fd_path(f).c_str(), ts, 0);
       Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
@@ -238,7 +247,7 @@ void define_path(Binder& b) {
       return e;
     }
     Parent p;
-    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (Errno err = resolve_parent(*dir, path, p)) return err;
     return ::utimensat(p.fd, p.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_link", [st](Caller& c, uint32_t old_fd, uint32_t old_flags, uint32_t old_ptr, uint32_t old_len,
@@ -247,13 +256,14 @@ void define_path(Binder& b) {
     if (Errno err = dir_entry(*st, old_fd, RIGHT_PATH_LINK_SOURCE, from)) return err;
     if (Errno err = dir_entry(*st, new_fd, RIGHT_PATH_LINK_TARGET, to)) return err;
     GuestMem mem(c);
-    auto old_path = mem.path(old_ptr, old_len), new_path = mem.path(new_ptr, new_len);
-    if (!old_path || !new_path) return ERRNO_INVAL;
+    std::string old_path, new_path;
+    if (Errno err = mem.path(old_ptr, old_len, old_path)) return err;
+    if (Errno err = mem.path(new_ptr, new_len, new_path)) return err;
     Parent dst;
-    if (Errno err = resolve_parent(*to, *new_path, dst)) return err;
+    if (Errno err = resolve_parent(*to, new_path, dst)) return err;
     if (old_flags & LOOKUP_SYMLINK_FOLLOW) {
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(from->host, *old_path, O_PATH, 0, &err);
+      int f = open_beneath(from->host, old_path, O_PATH, 0, &err);
       if (f < 0) return err;
       int r = ::linkat(AT_FDCWD, proc_fd_path(f).c_str(), dst.fd, dst.name.c_str(), AT_SYMLINK_FOLLOW);
       Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
@@ -261,7 +271,7 @@ void define_path(Binder& b) {
       return e;
     }
     Parent src;
-    if (Errno err = resolve_parent(*from, *old_path, src)) return err;
+    if (Errno err = resolve_parent(*from, old_path, src)) return err;
     return ::linkat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str(), 0) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_readlink", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len, uint32_t buf,
@@ -269,12 +279,12 @@ void define_path(Binder& b) {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_READLINK, dir)) return err;
     GuestMem mem(c);
-    auto path = mem.path(path_ptr, path_len);
-    if (!path) return ERRNO_INVAL;
+    std::string path;
+    if (Errno err = mem.path(path_ptr, path_len, path)) return err;
     auto out = mem.bytes(buf, buf_len);
     mem.bytes(bufused, 4);
     Parent p;
-    if (Errno err = resolve_parent(*dir, *path, p)) return err;
+    if (Errno err = resolve_parent(*dir, path, p)) return err;
     std::vector<char> target(PATH_MAX + 1);
     ssize_t n = ::readlinkat(p.fd, p.name.c_str(), target.data(), target.size());
     if (n < 0) return last_errno();
@@ -289,11 +299,12 @@ void define_path(Binder& b) {
     if (Errno err = dir_entry(*st, old_fd, RIGHT_PATH_RENAME_SOURCE, from)) return err;
     if (Errno err = dir_entry(*st, new_fd, RIGHT_PATH_RENAME_TARGET, to)) return err;
     GuestMem mem(c);
-    auto old_path = mem.path(old_ptr, old_len), new_path = mem.path(new_ptr, new_len);
-    if (!old_path || !new_path) return ERRNO_INVAL;
+    std::string old_path, new_path;
+    if (Errno err = mem.path(old_ptr, old_len, old_path)) return err;
+    if (Errno err = mem.path(new_ptr, new_len, new_path)) return err;
     Parent src, dst;
-    if (Errno err = resolve_parent(*from, *old_path, src)) return err;
-    if (Errno err = resolve_parent(*to, *new_path, dst)) return err;
+    if (Errno err = resolve_parent(*from, old_path, src)) return err;
+    if (Errno err = resolve_parent(*to, new_path, dst)) return err;
     return ::renameat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_symlink", [st](Caller& c, uint32_t old_ptr, uint32_t old_len, uint32_t fd, uint32_t new_ptr,
@@ -301,12 +312,13 @@ void define_path(Binder& b) {
     FdEntry* dir;
     if (Errno err = dir_entry(*st, fd, RIGHT_PATH_SYMLINK, dir)) return err;
     GuestMem mem(c);
-    auto target = mem.path(old_ptr, old_len), link = mem.path(new_ptr, new_len);
-    if (!target || !link) return ERRNO_INVAL;
+    std::string target, link;
+    if (Errno err = mem.path(old_ptr, old_len, target)) return err;
+    if (Errno err = mem.path(new_ptr, new_len, link)) return err;
     Parent p;
-    if (Errno err = resolve_parent(*dir, *link, p)) return err;
-    if (!target_stays_inside(*link, *target)) return ERRNO_NOTCAPABLE;
-    return ::symlinkat(target->c_str(), p.fd, p.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
+    if (Errno err = resolve_parent(*dir, link, p)) return err;
+    if (!target_stays_inside(link, target)) return ERRNO_NOTCAPABLE;
+    return ::symlinkat(target.c_str(), p.fd, p.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
   });
 }
 

@@ -25,7 +25,7 @@ struct Sub {
   // clock
   SteadyClock::time_point deadline;
   // fd_read / fd_write
-  FdEntry* entry = nullptr;
+  std::shared_ptr<FdEntry> entry;  // kept alive even if the guest's fd is closed meanwhile
   Errno error = ERRNO_SUCCESS;  // reported at once (bad clock, bad fd)
 };
 
@@ -61,7 +61,9 @@ Errno parse(State& st, const GuestMem& mem, uint32_t in, uint32_t n, std::vector
       }
     } else if (s.tag == EVENT_FD_READ || s.tag == EVENT_FD_WRITE) {
       uint32_t fd = mem.load<uint32_t>(p + 16);
-      s.error = st.get(fd, RIGHT_POLL_FD_READWRITE, s.entry);
+      FdEntry* e;
+      s.error = st.get(fd, RIGHT_POLL_FD_READWRITE, e);
+      if (!s.error) s.entry = st.fds[fd];
     } else {
       return ERRNO_INVAL;
     }
@@ -188,21 +190,22 @@ void define_poll(Binder& b) {
       auto timer = std::make_shared<asio::steady_timer>(*st->executor);
       auto t = earliest(subs);
       timer->expires_at(t ? *t : SteadyClock::time_point::max());
-      std::vector<FdEntry*> waiting;
+      std::vector<std::shared_ptr<FdEntry>> waiting;
       for (Sub& s : subs) {
         if (s.error || s.tag == EVENT_CLOCK || !ensure_waiter(*st, *s.entry)) continue;
         s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
                                                            : asio::posix::stream_descriptor::wait_write,
-                                    [timer](boost::system::error_code ec) {
-                                      // Ready, or a file epoll cannot watch (never blocks):
-                                      // either way, look again.
-                                      if (!ec || ec == asio::error::operation_not_supported) timer->cancel();
+                                    [timer](boost::system::error_code) {
+                                      // Ready, a file epoll cannot watch (never blocks), or
+                                      // the descriptor closed under us: look again.
+                                      timer->cancel();
                                     });
         waiting.push_back(s.entry);
       }
       if (!t && waiting.empty()) co_return ERRNO_NOTSUP;  // nothing could ever complete
       co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-      for (FdEntry* e : waiting) e->waiter->cancel();
+      for (auto& e : waiting)
+        if (e->waiter) e->waiter->cancel();
       asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
       if (cs.cancelled() != asio::cancellation_type::none)
         throw boost::system::system_error(asio::error::operation_aborted);

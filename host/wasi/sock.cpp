@@ -43,10 +43,33 @@ Errno finish_recv(const GuestMem& mem, ssize_t r, int mflags, uint32_t datalen, 
 }
 
 Errno accept_now(State& st, FdEntry& e, uint32_t flags, const GuestMem& mem, uint32_t fd_ptr) {
-  int s = ::accept4(e.host, nullptr, nullptr, SOCK_CLOEXEC | ((flags & FDFLAG_NONBLOCK) ? SOCK_NONBLOCK : 0));
+  int s = ::accept4(e.host, nullptr, nullptr, SOCK_CLOEXEC);
   if (s < 0) return last_errno();
   auto entry = make_entry(s, e.inheriting, e.inheriting);
+  entry->nonblock = flags & FDFLAG_NONBLOCK;
   mem.store<uint32_t>(fd_ptr, st.insert(std::move(entry)));
+  return ERRNO_SUCCESS;
+}
+
+// The transfers without waiting on the loop: blocking, or with the guest's NONBLOCK, EAGAIN
+// when not ready.
+Errno accept_sync(State& st, FdEntry& e, uint32_t flags, const GuestMem& mem, uint32_t fd_ptr) {
+  mem.bytes(fd_ptr, 4);
+  if (e.nonblock && !ready_now(e, false)) return ERRNO_AGAIN;
+  return accept_now(st, e, flags, mem, fd_ptr);
+}
+
+Errno recv_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
+                uint32_t oflags) {
+  int mflags = 0;
+  ssize_t r = transfer(e, mem, iovs, n, 0, recv_flags(ri_flags) | (e.nonblock ? MSG_DONTWAIT : 0), false, &mflags);
+  return finish_recv(mem, r, mflags, datalen, oflags);
+}
+
+Errno send_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint32_t datalen) {
+  ssize_t r = transfer(e, mem, iovs, n, 0, e.nonblock ? MSG_DONTWAIT : 0, true, nullptr);
+  if (r < 0) return last_errno();
+  mem.store<uint32_t>(datalen, uint32_t(r));
   return ERRNO_SUCCESS;
 }
 
@@ -69,43 +92,39 @@ void define_sock(Binder& b) {
       if (Errno err = st->get(fd, RIGHT_SOCK_ACCEPT, e)) return err;
       if (!is_socket(*e)) return ERRNO_NOTSOCK;
       if (flags & ~uint32_t(FDFLAG_NONBLOCK)) return ERRNO_INVAL;
-      GuestMem mem(c);
-      mem.bytes(fd_ptr, 4);
-      return accept_now(*st, *e, flags, mem, fd_ptr);
+      return accept_sync(*st, *e, flags, GuestMem(c), fd_ptr);
     });
     b("sock_recv", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
                         uint32_t oflags) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) return err;
       if (!is_socket(*e)) return ERRNO_NOTSOCK;
-      GuestMem mem(c);
-      int mflags = 0;
-      ssize_t r = transfer(*e, mem, iovs, n, 0, recv_flags(ri_flags), false, &mflags);
-      return finish_recv(mem, r, mflags, datalen, oflags);
+      return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
     });
     b("sock_send", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t /*si_flags*/, uint32_t datalen) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) return err;
       if (!is_socket(*e)) return ERRNO_NOTSOCK;
-      GuestMem mem(c);
-      ssize_t r = transfer(*e, mem, iovs, n, 0, 0, true, nullptr);
-      if (r < 0) return last_errno();
-      mem.store<uint32_t>(datalen, uint32_t(r));
-      return ERRNO_SUCCESS;
+      return send_sync(*e, GuestMem(c), iovs, n, datalen);
     });
     return;
   }
 
+  // Each waits for readiness on the loop, then transfers without blocking; after every wait the
+  // descriptor must still be the guest's (`keep`), or the call ends with EBADF.
   b("sock_accept", [st](Caller& c, uint32_t fd, uint32_t flags, uint32_t fd_ptr) -> asio::awaitable<uint32_t> {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_SOCK_ACCEPT, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
     if (flags & ~uint32_t(FDFLAG_NONBLOCK)) co_return ERRNO_INVAL;
+    if (e->nonblock || !e->waitable) co_return accept_sync(*st, *e, flags, GuestMem(c), fd_ptr);
     GuestMem(c).bytes(fd_ptr, 4);
+    auto keep = st->fds[fd];
     for (;;) {
       co_await wait_ready(*st, *e, false);
-      Errno err = accept_now(*st, *e, flags, GuestMem(c), fd_ptr);
-      if (err != ERRNO_AGAIN || !e->waiter) co_return err;  // EAGAIN: another acceptor won the race
+      if (!st->still(fd, keep)) co_return ERRNO_BADF;
+      if (!ready_now(*e, false)) continue;  // another acceptor won the race
+      co_return accept_now(*st, *e, flags, GuestMem(c), fd_ptr);
     }
   });
   b("sock_recv", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
@@ -113,6 +132,8 @@ void define_sock(Binder& b) {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
+    if (e->nonblock || !e->waitable) co_return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
+    auto keep = st->fds[fd];
     size_t want = GuestMem(c).iovec_bytes(iovs, n);
     bool waitall = ri_flags & RIFLAG_RECV_WAITALL;
     int flags = recv_flags(ri_flags) & ~MSG_WAITALL;
@@ -120,8 +141,9 @@ void define_sock(Binder& b) {
     int mflags = 0;
     for (;;) {
       co_await wait_ready(*st, *e, false);
+      if (!st->still(fd, keep)) co_return got ? finish_recv(GuestMem(c), ssize_t(got), mflags, datalen, oflags) : ERRNO_BADF;
       ssize_t r = transfer(*e, GuestMem(c), iovs, n, got, flags | MSG_DONTWAIT, false, &mflags);
-      if (r < 0 && errno == EAGAIN && e->waiter) continue;
+      if (r < 0 && errno == EAGAIN) continue;
       if (r < 0) co_return got ? finish_recv(GuestMem(c), ssize_t(got), mflags, datalen, oflags) : last_errno();
       got += size_t(r);
       // MSG_WAITALL, done by hand: keep receiving until full, the peer closes, or a datagram.
@@ -134,19 +156,23 @@ void define_sock(Binder& b) {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
+    if (e->nonblock || !e->waitable) co_return send_sync(*e, GuestMem(c), iovs, n, datalen);
+    auto keep = st->fds[fd];
     GuestMem(c).bytes(datalen, 4);
     size_t want = GuestMem(c).iovec_bytes(iovs, n);
     size_t sent = 0;
     do {
       co_await wait_ready(*st, *e, true);
+      if (!st->still(fd, keep)) break;
       ssize_t r = transfer(*e, GuestMem(c), iovs, n, sent, MSG_DONTWAIT, true, nullptr);
-      if (r < 0 && errno == EAGAIN && e->waiter) continue;
+      if (r < 0 && errno == EAGAIN) continue;
       if (r < 0) {
         if (!sent) co_return last_errno();
         break;
       }
       sent += size_t(r);
     } while (sent < want);
+    if (!sent && !st->still(fd, keep)) co_return ERRNO_BADF;
     GuestMem(c).store<uint32_t>(datalen, uint32_t(sent));
     co_return ERRNO_SUCCESS;
   });

@@ -7,6 +7,7 @@
 #include <corowasm/wasi.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <climits>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -28,7 +29,10 @@ struct FdEntry {
   abi::Filetype type = abi::FILETYPE_UNKNOWN;
   abi::Rights base = 0, inheriting = 0;
   std::string preopen_name;            // non-empty for a preopened directory
-  bool read_only = false;              // below a read-only preopen
+  // The guest's FDFLAGS_NONBLOCK. Kept here, never set on the host descriptor: that flag
+  // belongs to the open file description, which a dup (stdio, the waiter) shares with the
+  // host's own descriptor.
+  bool nonblock = false;
   // fd_readdir: the listing taken when the guest asked from cookie 0.
   struct DirEntry { std::string name; uint64_t ino; abi::Filetype type; };
   std::vector<DirEntry> listing;
@@ -46,7 +50,9 @@ struct FdEntry {
 
 struct Context::State {
   Config config;
-  std::vector<std::unique_ptr<FdEntry>> fds;   // index = guest fd; null = free
+  // index = guest fd; null = free. Shared: a suspended call keeps its entry alive even if
+  // the descriptor is closed under it (close_fds), and checks `still` after waiting.
+  std::vector<std::shared_ptr<FdEntry>> fds;
   std::optional<int> exit_code;
   std::optional<asio::any_io_executor> executor;
 
@@ -54,7 +60,9 @@ struct Context::State {
   // ERRNO_NOTCAPABLE for a missing right.
   abi::Errno get(uint32_t fd, abi::Rights needed, FdEntry*& out);
   // Lowest free guest fd.
-  uint32_t insert(std::unique_ptr<FdEntry> entry);
+  uint32_t insert(std::shared_ptr<FdEntry> entry);
+  // Whether guest fd `fd` is still `e` (after a wait).
+  bool still(uint32_t fd, const std::shared_ptr<FdEntry>& e) const { return fd < fds.size() && fds[fd] == e; }
 };
 using State = Context::State;
 
@@ -63,7 +71,7 @@ abi::Errno to_wasi_errno(int host_errno);
 inline abi::Errno last_errno() { return to_wasi_errno(errno); }
 
 // A new entry for an open host descriptor: type and waitability from fstat.
-std::unique_ptr<FdEntry> make_entry(int host_fd, abi::Rights base, abi::Rights inheriting);
+std::shared_ptr<FdEntry> make_entry(int host_fd, abi::Rights base, abi::Rights inheriting);
 abi::Filetype filetype_of(unsigned st_mode, int host_fd = -1);
 
 // Guest memory access: every access is bounds-checked and traps (out of bounds memory access)
@@ -82,12 +90,13 @@ class GuestMem {
   }
   template <class T>
   void store(uint32_t ptr, T v) const { std::memcpy(bytes(ptr, sizeof(T)).data(), &v, sizeof(T)); }
-  // A path argument: ERRNO_INVAL for an embedded NUL, which the host would read as the end.
-  std::optional<std::string> path(uint32_t ptr, uint32_t len) const {
+  // A path argument: ENAMETOOLONG past PATH_MAX; EINVAL for an embedded NUL, which the host
+  // would read as the end.
+  abi::Errno path(uint32_t ptr, uint32_t len, std::string& out) const {
     auto b = bytes(ptr, len);
-    std::string s(b.begin(), b.end());
-    if (s.find('\0') != std::string::npos) return std::nullopt;
-    return s;
+    if (len >= PATH_MAX) return abi::ERRNO_NAMETOOLONG;
+    out.assign(b.begin(), b.end());
+    return out.find('\0') != std::string::npos ? abi::ERRNO_INVAL : abi::ERRNO_SUCCESS;
   }
   // A guest iovec array as spans of guest memory, each bounds-checked.
   std::vector<std::span<uint8_t>> iovecs(uint32_t iovs, uint32_t count) const;
@@ -127,8 +136,11 @@ bool clock_now(uint32_t id, uint64_t& ns);
 void store_filestat(const GuestMem& mem, uint32_t ptr, const struct stat& st, int host_fd = -1);
 
 // Readiness of a pipe, terminal or socket (fd_read, fd_write, sock_*): suspends the guest until
-// the host descriptor is readable/writable. Returns at once for files that never block.
+// the host descriptor is readable/writable. Returns at once for files that never block, and
+// when the descriptor was closed under the wait (the caller checks State::still).
 asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write);
+// Whether a read (or write) would not block now: for a guest that asked for FDFLAGS_NONBLOCK.
+bool ready_now(const FdEntry& e, bool for_write);
 // Prepare `e.waiter` if the descriptor is waitable; false if it cannot be.
 bool ensure_waiter(State& st, FdEntry& e);
 

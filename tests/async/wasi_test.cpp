@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fcntl.h>
 #include <random>
 #include <sys/socket.h>
@@ -137,6 +138,68 @@ TEST_CASE("wasi: end of a pipe reads as 0 bytes; writing to a closed pipe is EPI
   run_until(io, [&] { return nwritten != 0; });
   CHECK(nread == 0);
   CHECK(nwritten == -64);  // ERRNO_PIPE
+}
+
+TEST_CASE("wasi: waiting on a pipe leaves it blocking for the host; a guest's NONBLOCK stays its own") {
+  asio::io_context io;
+  Engine engine;
+  Module module = unit::compile(engine, "wasi_guest");
+  Pipe pipe;
+  wasi::Config c = quiet_config();
+  c.stdin_fd = pipe.fd[0];
+  WasiGuest g(io, engine, module, c);
+  std::vector<int32_t> reads;
+  std::function<void()> read_next = [&] {
+    g.async->async_call("read", {Value::i32(0)}, [&](error_code ec, std::vector<Value> r) {
+      REQUIRE_FALSE(ec);
+      reads.push_back(r[0].as_i32());
+      if (reads.size() < 2) read_next();
+    });
+  };
+  read_next();
+  // Two writes with a pause between: the second read must wait again, not fail with EAGAIN
+  // (Asio switches descriptors it waits on to O_NONBLOCK, and the flag is shared).
+  asio::steady_timer first(io, 20ms), second(io, 60ms);
+  first.async_wait([&](boost::system::error_code) { REQUIRE(::write(pipe.fd[1], "a", 1) == 1); });
+  second.async_wait([&](boost::system::error_code) { REQUIRE(::write(pipe.fd[1], "bc", 2) == 2); });
+  run_until(io, [&] { return reads.size() == 2; });
+  CHECK(reads == std::vector<int32_t>{1, 2});
+  CHECK((::fcntl(pipe.fd[0], F_GETFL) & O_NONBLOCK) == 0);
+
+  // The guest asks for NONBLOCK: an empty pipe answers EAGAIN at once, and the host's pipe
+  // stays blocking.
+  int32_t set = -1, again = 0;
+  g.async->async_call("set_flags", {Value::i32(0), Value::i32(4)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    set = r[0].as_i32();
+    g.async->async_call("read", {Value::i32(0)}, [&](error_code ec2, std::vector<Value> r2) {
+      REQUIRE_FALSE(ec2);
+      again = r2[0].as_i32();
+    });
+  });
+  run_until(io, [&] { return again != 0; });
+  CHECK(set == 0);
+  CHECK(again == -6);  // ERRNO_AGAIN
+  CHECK((::fcntl(pipe.fd[0], F_GETFL) & O_NONBLOCK) == 0);
+}
+
+TEST_CASE("wasi: close_fds while the guest waits on a pipe ends the read with EBADF") {
+  asio::io_context io;
+  Engine engine;
+  Module module = unit::compile(engine, "wasi_guest");
+  Pipe pipe;
+  wasi::Config c = quiet_config();
+  c.stdin_fd = pipe.fd[0];
+  WasiGuest g(io, engine, module, c);
+  int32_t result = 0;
+  g.async->async_call("read", {Value::i32(0)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    result = r[0].as_i32();
+  });
+  asio::steady_timer later(io, 20ms);
+  later.async_wait([&](boost::system::error_code) { g.ctx->close_fds(); });
+  run_until(io, [&] { return result != 0; });
+  CHECK(result == -8);  // ERRNO_BADF
 }
 
 TEST_CASE("wasi: poll_oneoff sleeps suspend the guest, not the thread") {

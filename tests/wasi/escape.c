@@ -263,6 +263,23 @@ int main(int argc, char** argv) {
   try_times("../outside/secret.txt");
   try_times("abs_link");
 
+  printf("== a trailing slash makes the kernel follow a last symlink even without FOLLOW\n");
+  {
+    const char* slashed[] = {"dir_link/", "dir_link//", "abs_dir_link/", "dir_link/.", "dotdot_link/."};
+    for (size_t i = 0; i < sizeof slashed / sizeof slashed[0]; i++) {
+      __wasi_filestat_t st;
+      denied("stat(no follow)", slashed[i], __wasi_path_filestat_get(root, 0, slashed[i], &st));
+      denied("set_times(no follow)", slashed[i],
+             __wasi_path_filestat_set_times(root, 0, slashed[i], 12345, 12345,
+                                            __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM));
+    }
+    // ... and inside, it does what the host does: follows to the directory.
+    __wasi_filestat_t st;
+    __wasi_errno_t e = __wasi_path_filestat_get(root, 0, "ok_dir_link/", &st);
+    printf("stat(no follow) ok_dir_link/: %s%s\n", wname(e),
+           e == 0 && st.filetype == __WASI_FILETYPE_DIRECTORY ? " (a directory)" : "");
+  }
+
   printf("== directory operations outside\n");
   denied("mkdir", "../outside/newdir", __wasi_path_create_directory(root, "../outside/newdir"));
   denied("mkdir", "dir_link/newdir", __wasi_path_create_directory(root, "dir_link/newdir"));

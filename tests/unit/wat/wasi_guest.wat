@@ -8,6 +8,7 @@
   (import "wasi_snapshot_preview1" "sock_recv" (func $sock_recv (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_send" (func $sock_send (param i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_accept" (func $sock_accept (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $fd_fdstat_set_flags (param i32 i32) (result i32)))
   (memory (export "memory") 1)
 
   ;; fd_read(fd) into 2048..(2048+1024): the byte count, or -errno.
@@ -91,6 +92,10 @@
     (if (result i32) (local.get $err)
       (then (i32.sub (i32.const 0) (local.get $err)))
       (else (i32.load (i32.const 16)))))
+
+  ;; fd_fdstat_set_flags(fd, flags): 0 or the errno.
+  (func (export "set_flags") (param $fd i32) (param $flags i32) (result i32)
+    (call $fd_fdstat_set_flags (local.get $fd) (local.get $flags)))
 
   ;; Pure computation: n iterations of an LCG, for the guest that must keep running.
   (func (export "compute") (param $n i32) (result i32)
