@@ -14,7 +14,12 @@
 #include "module.h"
 #include "reader.h"
 
+#include <arpa/inet.h>
 #include <boost/asio/io_context.hpp>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -42,6 +47,8 @@ constexpr const char* kUsage =
     "      Options go before the file; everything after it belongs to the guest.\n"
     "        --dir HOST[::GUEST]     preopen directory HOST, seen by the guest as GUEST\n"
     "        --ro-dir HOST[::GUEST]  the same, read-only\n"
+    "        --tcplisten ADDR:PORT   listen on a TCP address and hand the socket to the guest\n"
+    "                                (fds after the preopens; sock_accept takes connections)\n"
     "        --env KEY[=VALUE]       set a guest environment variable (none by default);\n"
     "                                KEY alone passes the host's value, if it has one\n"
     "        --fuel N                trap after N units (loop iterations and calls)\n"
@@ -157,8 +164,43 @@ struct RunOptions {
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<uint64_t> max_pages;
+  std::vector<std::string> listen;
   bool verbose = false;
 };
+
+// A listening TCP socket for "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0"); throws Error.
+int listen_on(const std::string& spec, std::string& bound) {
+  size_t colon = spec.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw corowasm::Error("--tcplisten needs ADDR:PORT, got \"" + spec + "\"");
+  std::string host = spec.substr(0, colon), port = spec.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  if (int e = getaddrinfo(host.c_str(), port.c_str(), &hints, &res))
+    throw corowasm::Error("--tcplisten " + spec + ": " + gai_strerror(e));
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+            bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 128) == 0;
+  freeaddrinfo(res);
+  if (!ok) {
+    std::string why = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    throw corowasm::Error("--tcplisten " + spec + ": " + why);
+  }
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  char name[INET6_ADDRSTRLEN] = "?";
+  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  const void* addr = ss.ss_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr)
+                                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr);
+  inet_ntop(ss.ss_family, addr, name, sizeof name);
+  uint16_t p = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                                              : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  bound = (ss.ss_family == AF_INET6 ? "[" + std::string(name) + "]" : std::string(name)) + ":" + std::to_string(p);
+  return fd;
+}
 
 // Parses options up to FILE.wasm; returns the index of the file, or -1 after printing why not.
 int parse_run_options(int argc, char** argv, RunOptions& o) {
@@ -183,6 +225,8 @@ int parse_run_options(int argc, char** argv, RunOptions& o) {
       o.wasi.preopens.push_back(parse_preopen(*v, false));
     } else if (auto v = value("--ro-dir")) {
       o.wasi.preopens.push_back(parse_preopen(*v, true));
+    } else if (auto v = value("--tcplisten")) {
+      o.listen.push_back(*v);
     } else if (auto v = value("--env")) {
       if (v->empty() || v->front() == '=') return bad("--env needs KEY=VALUE or KEY, got \"" + *v + "\"");
       if (v->find('=') != std::string::npos) {
@@ -244,6 +288,22 @@ int cmd_run(int argc, char** argv) {
     o.wasi.args.push_back(file);
     bool invoking = !o.invoke.empty();
     if (!invoking) o.wasi.args.insert(o.wasi.args.end(), argv + i, argv + argc);
+    // Listening sockets, handed over after the preopens (the Context keeps duplicates).
+    std::vector<int> listeners;
+    struct CloseAll {
+      std::vector<int>& fds;
+      ~CloseAll() {
+        for (int fd : fds) close(fd);
+      }
+    } close_listeners{listeners};
+    for (const std::string& spec : o.listen) {
+      std::string bound;
+      listeners.push_back(listen_on(spec, bound));
+      o.wasi.sockets.push_back(listeners.back());
+      if (o.verbose)
+        std::cerr << "corowasm: listening on " << bound << " (guest fd "
+                  << 3 + o.wasi.preopens.size() + listeners.size() - 1 << ")\n";
+    }
     std::optional<corowasm::wasi::Context> wasi;
     if (uses_wasi) {
       wasi.emplace(o.wasi);
