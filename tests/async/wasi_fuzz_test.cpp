@@ -17,27 +17,20 @@
 #include <random>
 #include <sstream>
 
+#include "test_util.h"
+
 using namespace corowasm;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 namespace {
 
-void leb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
+using unit::leb_u;
+using unit::section;
+
 void name(std::vector<uint8_t>& out, const std::string& s) {
-  leb(out, s.size());
+  leb_u(out, s.size());
   out.insert(out.end(), s.begin(), s.end());
-}
-void section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-  out.push_back(id);
-  leb(out, body.size());
-  out.insert(out.end(), body.begin(), body.end());
 }
 
 // A module importing each function with exactly the type corowasm defines for it, and
@@ -46,44 +39,44 @@ std::vector<uint8_t> forwarding_module(const std::vector<std::string>& names, co
   std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
   std::vector<uint8_t> type, imp, func, mem, exp, code;
   const size_t n = names.size();
-  leb(type, n);
+  leb_u(type, n);
   for (const FuncType& t : types) {
     type.push_back(0x60);
-    leb(type, t.params.size());
+    leb_u(type, t.params.size());
     for (ValType v : t.params) type.push_back(uint8_t(v));
-    leb(type, t.results.size());
+    leb_u(type, t.results.size());
     for (ValType v : t.results) type.push_back(uint8_t(v));
   }
-  leb(imp, n);
+  leb_u(imp, n);
   for (size_t i = 0; i < n; ++i) {
     name(imp, "wasi_snapshot_preview1");
     name(imp, names[i]);
     imp.push_back(0x00);
-    leb(imp, i);
+    leb_u(imp, i);
   }
-  leb(func, n);
-  for (size_t i = 0; i < n; ++i) leb(func, i);
+  leb_u(func, n);
+  for (size_t i = 0; i < n; ++i) leb_u(func, i);
   mem = {1, 0x01, 1, 1};  // one memory, exactly one page
-  leb(exp, n + 1);
+  leb_u(exp, n + 1);
   name(exp, "memory");
   exp.push_back(0x02);
-  leb(exp, 0);
+  leb_u(exp, 0);
   for (size_t i = 0; i < n; ++i) {
     name(exp, names[i]);
     exp.push_back(0x00);
-    leb(exp, n + i);
+    leb_u(exp, n + i);
   }
-  leb(code, n);
+  leb_u(code, n);
   for (size_t i = 0; i < n; ++i) {
     std::vector<uint8_t> body = {0};  // no locals
     for (size_t p = 0; p < types[i].params.size(); ++p) {
       body.push_back(0x20);
-      leb(body, p);
+      leb_u(body, p);
     }
     body.push_back(0x10);
-    leb(body, i);
+    leb_u(body, i);
     body.push_back(0x0B);
-    leb(code, body.size());
+    leb_u(code, body.size());
     code.insert(code.end(), body.begin(), body.end());
   }
   section(m, 1, type);

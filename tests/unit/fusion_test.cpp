@@ -11,26 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"
+
 using namespace corowasm;
 
 namespace {
 
-void leb_u(std::vector<uint8_t>& o, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    o.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-void leb_s(std::vector<uint8_t>& o, int64_t v) {
-  for (;;) {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    o.push_back(done ? b : (b | 0x80));
-    if (done) return;
-  }
-}
+using unit::leb_s;
+using unit::leb_u;
 
 template <class T>
 struct BinOp { const char* name; uint8_t opcode; T (*eval)(T, T); };
@@ -127,9 +115,7 @@ std::vector<uint8_t> module_for(const BinOp<T>& op, const CmpOp<T>& cmp, Variant
   std::vector<uint8_t> code = {1};
   leb_u(code, body.size());
   code.insert(code.end(), body.begin(), body.end());
-  m.push_back(10);
-  leb_u(m, code.size());
-  m.insert(m.end(), code.begin(), code.end());
+  unit::section(m, 10, code);
   return m;
 }
 

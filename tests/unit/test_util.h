@@ -46,6 +46,29 @@ std::optional<E> catch_as(F&& f) {
   return std::nullopt;
 }
 
+// Binary-module building for tests that generate their modules: LEB128 and sections.
+inline void leb_u(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    out.push_back(v ? (b | 0x80) : b);
+  } while (v);
+}
+inline void leb_s(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+    out.push_back(done ? b : (b | 0x80));
+    if (done) return;
+  }
+}
+inline void section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+  out.push_back(id);
+  leb_u(out, body.size());
+  out.insert(out.end(), body.begin(), body.end());
+}
+
 }  // namespace unit
 
 namespace corowasm {

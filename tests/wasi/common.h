@@ -102,6 +102,17 @@ static __attribute__((unused)) void join(char* out, size_t n, const char* base, 
   snprintf(out, n, "%s/%s", base, name);
 }
 
+// Paths under the program's base directory (argv[1]: /sandbox in the wasm build, the scratch
+// folder natively); four results may be alive at once.
+static __attribute__((unused)) const char* base;
+static __attribute__((unused)) char* P(const char* name) {
+  static char bufs[4][1024];
+  static int k;
+  char* p = bufs[k++ & 3];
+  join(p, 1024, base, name);
+  return p;
+}
+
 static __attribute__((unused)) int finish(void) {
   if (g_failures) printf("failures: %d\n", g_failures);
   else printf("done\n");

@@ -11,16 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char* base;
-
-static char* P(const char* name) {
-  static char bufs[4][1024];
-  static int k;
-  char* p = bufs[k++ & 3];
-  join(p, 1024, base, name);
-  return p;
-}
-
 static int cmp(const void* a, const void* b) {
   return strcmp(*(char* const*)a, *(char* const*)b);
 }

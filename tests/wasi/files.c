@@ -44,16 +44,6 @@ static int futimens_special(int fd, int a, int m) {
 #define ENOTCAPABLE_OR_EBADF EBADF
 #endif
 
-static const char* base;
-
-static char* P(const char* name) {
-  static char bufs[4][1024];
-  static int k;
-  char* p = bufs[k++ & 3];
-  join(p, 1024, base, name);
-  return p;
-}
-
 static long fsize(int fd) {
   struct stat st;
   if (fstat(fd, &st) != 0) return -1;
