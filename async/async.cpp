@@ -5,16 +5,33 @@
 #include <algorithm>
 #include <exception>
 
+#include <boost/asio/experimental/parallel_group.hpp>
+
 #include "decoder.h"
-#include "runtime.h"
+#include "driver.h"
 
 namespace corowasm {
 
 namespace {
 
-struct AsyncHost final : detail::AsyncHostFn {
-  explicit AsyncHost(corowasm::AsyncHostFn f) : fn(std::move(f)) {}
+// The async layer's state of one store: whether an asynchronous call is in progress, and what
+// the last one that failed left.
+struct AsyncStoreState {
+  bool busy = false;
+  std::string last_trap_message;
+  std::vector<TrapFrame> last_trap_backtrace;
+  size_t last_trap_omitted = 0;
+};
+AsyncStoreState& async_state(detail::StoreData& s) { return detail::layer_state<AsyncStoreState>(s); }
+
+// The body of an async host function, kept as the HostFn of a suspending FuncInst: the VM
+// ends the guest's run with CallStatus::Suspend instead of calling it, and the driver below
+// finds it again with std::function::target.
+struct AsyncBody {
   corowasm::AsyncHostFn fn;
+  void operator()(Caller&, std::span<const Value>, std::span<Value>) const {
+    throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
+  }
 };
 
 class TrapCategory final : public boost::system::error_category {
@@ -30,6 +47,7 @@ class CorowasmCategory final : public boost::system::error_category {
     switch (errc(v)) {
       case errc::store_busy: return "another asynchronous call of this store is in progress";
       case errc::bad_call: return "no such exported function, or wrong arguments";
+      case errc::link_error: return "the module's imports cannot be resolved";
     }
     return "corowasm error";
   }
@@ -37,9 +55,23 @@ class CorowasmCategory final : public boost::system::error_category {
 
 // Marks the store busy for the lifetime of one asynchronous call.
 struct BusyGuard {
-  detail::StoreData* store;
-  ~BusyGuard() { store->busy = false; }
+  AsyncStoreState& state;
+  explicit BusyGuard(AsyncStoreState& s) : state(s) {
+    if (state.busy) throw boost::system::system_error(make_error_code(errc::store_busy));
+    state.busy = true;
+  }
+  ~BusyGuard() { state.busy = false; }
+  BusyGuard(const BusyGuard&) = delete;
+  BusyGuard& operator=(const BusyGuard&) = delete;
 };
+
+detail::CallLimits limits_of(const CallOptions& options) {
+  detail::CallLimits limits;
+  limits.slice = std::max<uint64_t>(options.slice, 1);
+  limits.fuel = options.fuel;
+  if (options.timeout) limits.deadline = detail::Clock::now() + *options.timeout;
+  return limits;
+}
 
 }  // namespace
 
@@ -55,134 +87,145 @@ error_code make_error_code(TrapKind k) { return {int(k) + 1, trap_category()}; }
 error_code make_error_code(errc e) { return {int(e), corowasm_category()}; }
 
 Func async_host_func(Store& store, FuncType type, AsyncHostFn fn) {
-  // Registered like a host function whose synchronous body refuses to run: only the async
-  // driver knows how to await it.
-  Func f = store.host_func(std::move(type), [](Caller&, std::span<const Value>, std::span<Value>) {
-    throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
-  });
-  f.raw()->async_host = std::make_shared<AsyncHost>(std::move(fn));
+  Func f = store.host_func(std::move(type), AsyncBody{std::move(fn)});
+  f.raw()->suspends = true;
   return f;
 }
 
-std::string last_trap_message(const Store& store) { return store.data()->last_trap_message; }
-std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return store.data()->last_trap_backtrace; }
-bool store_busy(const Store& store) { return store.data()->busy; }
+std::string last_trap_message(const Store& store) { return async_state(*store.data()).last_trap_message; }
+std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return async_state(*store.data()).last_trap_backtrace; }
+size_t last_trap_frames_omitted(const Store& store) { return async_state(*store.data()).last_trap_omitted; }
+bool store_busy(const Store& store) { return async_state(*store.data()).busy; }
 
 namespace detail {
 
 error_code to_error_code(std::exception_ptr ep, const Store& store) {
   if (!ep) return {};
+  AsyncStoreState& st = async_state(*store.data());
   try {
     std::rethrow_exception(ep);
   } catch (const Trap& t) {
-    store.data()->last_trap_message = t.what();
-    store.data()->last_trap_backtrace = t.backtrace();
+    st.last_trap_message = t.what();
+    st.last_trap_backtrace = t.backtrace();
+    st.last_trap_omitted = t.backtrace_omitted();
     return make_error_code(t.kind());
   } catch (const boost::system::system_error& e) {
     return e.code();
+  } catch (const LinkError& e) {
+    st.last_trap_message = e.what();
+    return make_error_code(errc::link_error);
   } catch (const Error& e) {
-    store.data()->last_trap_message = e.what();
+    st.last_trap_message = e.what();
     return make_error_code(errc::bad_call);
   } catch (const std::exception& e) {
-    store.data()->last_trap_message = e.what();
+    st.last_trap_message = e.what();
     return make_error_code(TrapKind::Host);
   }
 }
 
 namespace {
 
-// An async host function failed: a Trap or a cancellation passes through, anything else
-// becomes a Trap with the host's message.
-[[noreturn]] void rethrow_host_error(std::exception_ptr ep) {
+bool is_cancellation(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
-  } catch (const Trap&) {
-    throw;
   } catch (const boost::system::system_error& e) {
-    if (e.code() == asio::error::operation_aborted) throw;
-    throw Trap(TrapKind::Host, e.what());
-  } catch (const std::exception& e) {
-    throw Trap(TrapKind::Host, e.what());
+    return e.code() == asio::error::operation_aborted;
   } catch (...) {
-    throw Trap(TrapKind::Host, "async host function threw a non-standard exception");
+    return false;
+  }
+}
+
+// Await an async host function. With a deadline, a timer races it: when the timer wins, the
+// host operation is cancelled (its cancellation slot fires), and once it has completed the
+// guest traps with "wall-clock deadline exceeded".
+asio::awaitable<void> await_host(ResumableCall& call, const AsyncBody& body) {
+  Caller caller = call.caller();
+  std::vector<Value> results;
+  std::exception_ptr error;
+  bool timed_out = false;
+  try {
+    if (const auto& deadline = call.limits().deadline) {
+      auto ex = co_await asio::this_coro::executor;
+      asio::steady_timer timer(ex, *deadline);
+      auto [order, host_error, host_results, timer_error] =
+          co_await asio::experimental::make_parallel_group(
+              asio::co_spawn(ex, body.fn(caller, call.host_args()), asio::deferred),
+              timer.async_wait(asio::deferred))
+              .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+      if (order[0] == 1 && !timer_error) {
+        timed_out = true;
+      } else {
+        error = host_error;
+        results = std::move(host_results);
+      }
+    } else {
+      results = co_await body.fn(caller, call.host_args());
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (timed_out) {
+    call.fail_host(std::make_exception_ptr(Trap(TrapKind::Timeout)));
+  } else if (error) {
+    // A cancelled guest stops here: the caller's completion says operation_aborted.
+    if (is_cancellation(error)) std::rethrow_exception(error);
+    call.fail_host(error);
+  } else {
+    call.complete_host(results);
+  }
+}
+
+// Run a begun call to its end: the only place the async layer looks at a call's status.
+asio::awaitable<std::vector<Value>> drive(ResumableCall& call) {
+  for (;;) {
+    switch (call.resume()) {
+      case CallStatus::Done: co_return call.results();
+      case CallStatus::Trap: throw call.trap();
+      case CallStatus::HostCall: call.run_host(); break;
+      case CallStatus::Suspend: {
+        // The handler chain has returned: the guest is suspended as data while the host's
+        // operation runs; the executor serves other work meanwhile.
+        const AsyncBody* body = call.host_callee()->host.target<AsyncBody>();
+        if (!body) {
+          call.run_host();
+          break;
+        }
+        co_await await_host(call, *body);
+        break;
+      }
+      case CallStatus::OutOfSlice: {
+        asio::cancellation_state cancel = co_await asio::this_coro::cancellation_state;
+        if (cancel.cancelled() != asio::cancellation_type::none)
+          throw boost::system::system_error(asio::error::operation_aborted);
+        // Yield: let timers and other guests run, then continue where the guest stopped.
+        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+        break;
+      }
+    }
   }
 }
 
 }  // namespace
 
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options) {
-  Store store = func.store();
+  StoreData& sd = *func.owner();
+  BusyGuard busy(async_state(sd));
+  // The guest's own heap call stack lives in `call`, in this coroutine's frame: a suspended
+  // guest is this, the coroutine frames, and its instance. Nothing of it is on the native stack.
+  ResumableCall call(sd, func.raw(), args, limits_of(options));
+  co_return co_await drive(call);
+}
+
+asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options) {
   StoreData& sd = *store.data();
-  if (sd.busy) throw boost::system::system_error(make_error_code(errc::store_busy));
-  sd.busy = true;
-  BusyGuard busy{&sd};
-  FuncInst* f = func.raw();
-  if (!f->code) throw Error("async_call: the export is a host function");
-
-  // The guest's own heap call stack, kept in this coroutine's frame: a suspended guest is this,
-  // the coroutine frames, and its instance. Nothing of it lives on the native stack.
-  Thread t(sd.limits, &sd);
-  CallState cs = begin_call(t, f, args);
-
-  uint64_t budget = options.fuel.value_or(UINT64_MAX);
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  if (options.timeout) deadline = std::chrono::steady_clock::now() + *options.timeout;
-  auto refill = [&] {
-    t.fuel = int64_t(std::min<uint64_t>({std::max<uint64_t>(options.slice, 1), budget, uint64_t(INT64_MAX)}));
-    return t.fuel;
-  };
-  int64_t given = refill();
-
-  for (;;) {
-    switch (run(&t)) {
-      case Exit::Done: co_return call_results(t, cs);
-      case Exit::Trap: throw_trap(t);
-      case Exit::HostCall: {
-        HostCallState hc = save_host_call(t);
-        std::vector<Value> results;
-        if (hc.callee->async_host) {
-          // The handler chain has returned: the guest is suspended as data while the host's
-          // operation runs; the executor serves other work meanwhile.
-          auto& host = static_cast<AsyncHost&>(*hc.callee->async_host);
-          Caller caller = make_caller(&t, hc.inst);
-          std::exception_ptr error;
-          try {
-            results = co_await host.fn(caller, host_args(t));
-          } catch (...) {
-            error = std::current_exception();
-          }
-          if (error) {
-            try {
-              rethrow_host_error(error);
-            } catch (Trap& trap) {
-              if (trap.backtrace().empty()) trap.set_backtrace(backtrace(t));
-              throw;
-            }
-          }
-          check_host_results(*hc.callee->type, results);
-        } else {
-          results = run_host(t, hc.callee, host_args(t), hc.inst);
-        }
-        resume_after_host(t, hc, results);
-        break;
-      }
-      case Exit::StackLimit: grow_for_call(t); break;
-      case Exit::OutOfFuel: {
-        // The slice is spent (the unit that ran out counts too).
-        budget -= std::min<uint64_t>(budget, uint64_t(given - t.fuel));
-        if (budget == 0) throw_trap(t, TrapKind::OutOfFuel);
-        if (deadline && std::chrono::steady_clock::now() >= *deadline) throw_trap(t, TrapKind::Timeout);
-        asio::cancellation_state cancel = co_await asio::this_coro::cancellation_state;
-        if (cancel.cancelled() != asio::cancellation_type::none)
-          throw boost::system::system_error(asio::error::operation_aborted);
-        // Yield: let timers and other guests run, then continue where the guest stopped.
-        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-        given = refill();
-        break;
-      }
-      case Exit::Continue: break;
-    }
+  BusyGuard busy(async_state(sd));
+  if (!module) throw Error("instantiate: empty module");
+  InstanceData* inst = instantiate(sd, module_data(module), imports);
+  if (FuncInst* start = start_function(*inst)) {
+    ResumableCall call(sd, start, {}, limits_of(options));
+    co_await drive(call);
   }
+  co_return make_instance(store.data(), inst);
 }
 
 struct StreamCompiler::Impl {

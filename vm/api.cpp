@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "decoder.h"
+#include "driver.h"
 #include "runtime.h"
 
 namespace corowasm {
@@ -123,6 +124,8 @@ Store::Store(const Engine& engine) : data_(std::make_shared<StoreData>(engine.co
 Instance Store::instantiate(const Module& module, const Imports& imports) {
   if (!module) throw Error("instantiate: empty module");
   InstanceData* inst = detail::instantiate(*data_, module.data_, imports);
+  // The start function runs on the store's fuel like any call.
+  if (FuncInst* start = start_function(*inst)) detail::call_sync(*data_, start, {});
   return Instance(data_, inst);
 }
 
@@ -147,13 +150,8 @@ Memory Store::memory(MemoryType type) {
 }
 
 Table Store::table(TableType type, Value init) {
-  auto t = std::make_unique<TableInst>();
-  t->elem = type.elem;
-  t->has_max = type.limits.max.has_value();
-  t->max = type.limits.max.value_or(0xFFFFFFFFull);
-  t->refs.assign(type.limits.min, init.bits);
-  data_->tables.push_back(std::move(t));
-  return Table(data_, data_->tables.back().get());
+  if (init.type != type.elem) throw Error("table initial value has the wrong type");
+  return Table(data_, &data_->new_table(type, init.bits));
 }
 
 Global Store::global(GlobalType type, Value init) {
@@ -208,12 +206,15 @@ const FuncType& Func::type() const { return *func_->type; }
 Store Func::store() const { return Store(store_); }
 Value Func::ref() const { return Value{ValType::FuncRef, reinterpret_cast<uint64_t>(func_)}; }
 std::vector<Value> Func::call_sync(std::span<const Value> args) const {
-  return invoke(store_->sync_thread(), func_, args);
+  return detail::call_sync(*store_, func_, args);
 }
 
 Memory Caller::memory() const {
   if (!inst_ || inst_->memories.empty()) return Memory();
   return Memory(thread_->store->shared_from_this(), inst_->memories[0]);
+}
+void Caller::charge_bytes(uint64_t bytes) const {
+  if (ResumableCall* call = ResumableCall::in_host(*thread_->store)) call->charge(bytes / kBulkBytesPerUnit);
 }
 Store Caller::store() const { return Store(thread_->store->shared_from_this()); }
 
@@ -240,6 +241,11 @@ const Extern* Imports::find(std::string_view module, std::string_view name) cons
 }
 
 // ---- Instance ----
+
+namespace detail {
+Instance make_instance(std::shared_ptr<StoreData> store, InstanceData* inst) { return Instance(std::move(store), inst); }
+const std::shared_ptr<const ModuleData>& module_data(const Module& m) { return m.data_; }
+}  // namespace detail
 
 std::optional<Extern> Instance::get_export(std::string_view name) const {
   const ExportEntry* e = inst_->module->find_export(name);

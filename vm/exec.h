@@ -141,6 +141,12 @@ struct Thread {
   Slot* host_args = nullptr;
   const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
   bool pending_tail = false;                 // StackLimit: ... for a tail call (no new frame)
+  // OutOfFuel inside a bulk instruction (memory.fill, table.copy, ...): the instruction at
+  // bulk_ip, in the frame at bulk_fp, has done bulk_done of its elements and continues there
+  // when it runs again. Cleared when any call begins or ends.
+  const Cell* bulk_ip = nullptr;
+  Slot* bulk_fp = nullptr;
+  uint64_t bulk_done = 0;
 
   const Config* config = nullptr;
   StoreData* store = nullptr;

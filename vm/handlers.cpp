@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "numeric.h"
+#include "driver.h"
 #include "runtime.h"
 
 namespace corowasm::detail {
@@ -362,6 +363,48 @@ CW_HANDLER(h_memory_grow) {
   CW_NEXT(cells_of<ImmSD>);
 }
 
+// Bulk instructions work in chunks, spending one fuel unit per kBulkBytesPerUnit bytes they
+// move: when the slice runs out with work left, they leave through Exit::OutOfFuel at their own
+// ip and continue where they stopped when run again (Thread::bulk_*). So a 4 GiB memory.fill
+// costs fuel like the loop it replaces would, and yields to the driver's slice and deadline
+// checks on the way. `step(done, count)` does elements [done, done + count).
+constexpr uint64_t kBulkChunkBytes = 256 * 1024;
+
+template <class Step>
+[[gnu::always_inline]] inline bool bulk(Thread* t, const Cell* ip, Slot* fp, uint64_t n, uint64_t elem_bytes,
+                                        Step step) {
+  uint64_t done = 0;
+  if (t->bulk_ip == ip && t->bulk_fp == fp) [[unlikely]]
+    done = t->bulk_done;
+  t->bulk_ip = nullptr;
+  const uint64_t chunk = kBulkChunkBytes / elem_bytes;
+  while (done < n) {
+    uint64_t c = std::min(chunk, n - done);
+    step(done, c);
+    done += c;
+    t->fuel -= int64_t(c * elem_bytes / kBulkBytesPerUnit);
+    if (t->fuel < 0 && done < n) [[unlikely]] {
+      t->bulk_ip = ip;
+      t->bulk_fp = fp;
+      t->bulk_done = done;
+      return false;
+    }
+  }
+  return true;
+}
+
+// Copy n elements between possibly overlapping ranges in chunks: front to back when the
+// destination lies below the source, back to front otherwise, so no chunk reads what an
+// earlier one wrote.
+template <class T>
+[[gnu::always_inline]] inline bool bulk_move(Thread* t, const Cell* ip, Slot* fp, T* dst, const T* src, uint64_t n) {
+  bool forward = uintptr_t(dst) <= uintptr_t(src);
+  return bulk(t, ip, fp, n, sizeof(T), [&](uint64_t done, uint64_t c) {
+    uint64_t at = forward ? done : n - done - c;
+    std::memmove(dst + at, src + at, c * sizeof(T));
+  });
+}
+
 CW_HANDLER(h_memory_init) {
   auto a = imm<ImmTable2>(ip);
   uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
@@ -369,7 +412,7 @@ CW_HANDLER(h_memory_init) {
   const DataSegment& seg = m.datas[a.x];
   uint64_t seg_size = t->inst->data_dropped[a.x] ? 0 : seg.size;
   if (src + n > seg_size || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
-  if (n) std::memcpy(mem + dst, m.bytes.data() + seg.bytes_offset + src, n);
+  if (!bulk_move(t, ip, fp, mem + dst, m.bytes.data() + seg.bytes_offset + src, n)) return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 
@@ -383,7 +426,7 @@ CW_HANDLER(h_memory_copy) {
   auto a = imm<ImmTable2>(ip);
   uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
   if (src + n > memsize || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
-  if (n) std::memmove(mem + dst, mem + src, n);
+  if (!bulk_move(t, ip, fp, mem + dst, mem + src, n)) return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 
@@ -392,7 +435,8 @@ CW_HANDLER(h_memory_fill) {
   uint64_t dst = get<uint32_t>(fp, a.a), n = get<uint32_t>(fp, a.c);
   uint8_t value = uint8_t(get<uint32_t>(fp, a.b));
   if (dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
-  if (n) std::memset(mem + dst, value, n);
+  if (!bulk(t, ip, fp, n, 1, [&](uint64_t done, uint64_t c) { std::memset(mem + dst + done, value, c); }))
+    return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 
@@ -717,7 +761,9 @@ CW_HANDLER(h_table_size) {
 CW_HANDLER(h_table_grow) {
   auto a = imm<ImmTable2>(ip);
   TableInst* table = t->inst->tables[a.x];
-  int64_t old = table->grow(get<uint32_t>(fp, a.b), fp[a.a], t->config->max_table_elements);
+  uint64_t delta = get<uint32_t>(fp, a.b);
+  int64_t old = t->store->grow_table(*table, delta, fp[a.a]);
+  if (old >= 0) t->fuel -= int64_t(delta * sizeof(uint64_t) / kBulkBytesPerUnit);
   put<uint32_t>(fp, a.c, uint32_t(old));
   CW_NEXT(cells_of<ImmTable2>);
 }
@@ -727,7 +773,10 @@ CW_HANDLER(h_table_fill) {
   TableInst* table = t->inst->tables[a.x];
   uint64_t i = get<uint32_t>(fp, a.a), n = get<uint32_t>(fp, a.c);
   if (i + n > table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
-  std::fill_n(table->refs.begin() + i, n, fp[a.b]);
+  uint64_t v = fp[a.b];
+  if (!bulk(t, ip, fp, n, sizeof(uint64_t),
+            [&](uint64_t done, uint64_t c) { std::fill_n(table->refs.begin() + i + done, c, v); }))
+    return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 
@@ -737,7 +786,8 @@ CW_HANDLER(h_table_copy) {
   TableInst* src_table = t->inst->tables[a.y];
   uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
   if (src + n > src_table->refs.size() || dst + n > dst_table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
-  if (n) std::memmove(dst_table->refs.data() + dst, src_table->refs.data() + src, n * sizeof(uint64_t));
+  if (!bulk_move(t, ip, fp, dst_table->refs.data() + dst, src_table->refs.data() + src, n))
+    return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 
@@ -747,7 +797,7 @@ CW_HANDLER(h_table_init) {
   const std::vector<uint64_t>& seg = t->inst->elems[a.y];
   uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
   if (src + n > seg.size() || dst + n > table->refs.size()) CW_TRAP(TrapKind::TableOutOfBounds);
-  std::copy_n(seg.begin() + src, n, table->refs.begin() + dst);
+  if (!bulk_move(t, ip, fp, table->refs.data() + dst, seg.data() + src, n)) return exit_out_of_fuel(t, ip, fp);
   CW_NEXT(cells_of<ImmTable2>);
 }
 

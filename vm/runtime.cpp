@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -107,10 +108,33 @@ bool Thread::grow(Slot* base, uint64_t need_slots, bool need_frame) {
     for (Frame* f = frames; f != frame_top; ++f) rebase(f->ret_fp);
     rebase(fp);
     rebase(host_args);
+    rebase(bulk_fp);
     stack = ns;
     stack_end = ns + want;
   }
   return true;
+}
+
+TableInst& StoreData::new_table(const TableType& tt, uint64_t init) {
+  uint64_t cap = limits.max_table_elements;
+  if (tt.limits.min > cap || table_elements > cap - tt.limits.min)
+    throw Trap(TrapKind::Host, "table size exceeds the configured limit (elements in all tables of the store)");
+  auto t = std::make_unique<TableInst>();
+  t->elem = tt.elem;
+  t->has_max = tt.limits.max.has_value();
+  t->max = tt.limits.max.value_or(0xFFFFFFFFull);
+  t->refs.assign(tt.limits.min, init);
+  table_elements += tt.limits.min;
+  tables.push_back(std::move(t));
+  return *tables.back();
+}
+
+int64_t StoreData::grow_table(TableInst& t, uint64_t delta, uint64_t init) {
+  uint64_t cap = limits.max_table_elements;
+  uint64_t others = table_elements - t.refs.size();
+  int64_t old = t.grow(delta, init, cap > others ? cap - others : 0);
+  if (old >= 0) table_elements += delta;
+  return old;
 }
 
 Thread& StoreData::sync_thread() {
@@ -128,34 +152,32 @@ Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind) {
   return Exit::Trap;
 }
 
-std::vector<TrapFrame> backtrace(const Thread& t) {
+std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted) {
   std::vector<TrapFrame> out;
+  size_t total = 0;
+  for (const Frame* f = t.frames; f != t.frame_top; ++f) total += f->func != nullptr;
   // Frame k runs in the instance its callee frame (k + 1) returns to; the innermost runs in
   // t.inst.
   const InstanceData* inst = t.inst;
+  size_t k = 0;
   for (const Frame* f = t.frame_top; f != t.frames;) {
     --f;
     if (f->func) {
-      TrapFrame tf;
-      tf.func_index = f->func->func_index;
-      if (inst && tf.func_index < inst->module->func_names.size()) tf.name = inst->module->func_names[tf.func_index];
-      out.push_back(std::move(tf));
+      if (k < kBacktraceEnds || k >= total - std::min(total, kBacktraceEnds)) {
+        TrapFrame tf;
+        tf.func_index = f->func->func_index;
+        if (inst && tf.func_index < inst->module->func_names.size()) {
+          const std::string& name = inst->module->func_names[tf.func_index];
+          tf.name = name.size() <= kBacktraceNameBytes ? name : name.substr(0, kBacktraceNameBytes) + "...";
+        }
+        out.push_back(std::move(tf));
+      }
+      ++k;
     }
     inst = f->ret_inst;
   }
+  if (omitted) *omitted = total - out.size();
   return out;
-}
-
-[[noreturn]] void throw_trap(Thread& t) {
-  Trap trap(t.trap_kind, t.trap_message);
-  trap.set_backtrace(backtrace(t));
-  throw trap;
-}
-
-[[noreturn]] void throw_trap(Thread& t, TrapKind kind) {
-  t.trap_kind = kind;
-  t.trap_message = trap_message(kind);
-  throw_trap(t);
 }
 
 Value to_value(ValType t, uint64_t bits) {
@@ -163,31 +185,7 @@ Value to_value(ValType t, uint64_t bits) {
   return Value{t, bits};
 }
 
-// ---- the driver: run a call to completion, servicing exits ----
-
-// Run a host function; whatever it throws becomes a Trap, and its results must match its type.
-std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst) {
-  const FuncType& ft = *f->type;
-  std::vector<Value> results(ft.results.size());
-  for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
-  try {
-    Caller caller = make_caller(&t, caller_inst);
-    f->host(caller, args, results);
-  } catch (Trap& trap) {
-    if (trap.backtrace().empty()) trap.set_backtrace(backtrace(t));
-    throw;
-  } catch (const std::exception& e) {
-    Trap trap(TrapKind::Host, e.what());
-    trap.set_backtrace(backtrace(t));
-    throw trap;
-  } catch (...) {
-    Trap trap(TrapKind::Host, "host function threw a non-standard exception");
-    trap.set_backtrace(backtrace(t));
-    throw trap;
-  }
-  check_host_results(ft, results);
-  return results;
-}
+// ---- the steps of a call (driver.cpp puts them together) ----
 
 void check_host_results(const FuncType& ft, std::span<const Value> results) {
   for (size_t i = 0; i < results.size(); ++i)
@@ -259,51 +257,13 @@ void grow_for_call(Thread& t) {
   if (!t.grow(t.fp, need, !t.pending_tail)) throw Trap(TrapKind::CallStackExhausted);
 }
 
-std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args) {
-  if (!f->code) {
-    if (f->async_host) throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
-    return run_host(t, f, args, nullptr);  // host to host: no Wasm frame needed
-  }
-  StoreData& store = *t.store;
-  bool outermost = t.frame_top == t.frames;
-  CallState cs = begin_call(t, f, args);
-  // The outermost call runs on the store's fuel budget; nested calls (a host function calling
-  // back into Wasm) keep spending the same slice.
-  if (outermost) t.fuel = store.fuel ? int64_t(std::min<uint64_t>(*store.fuel, INT64_MAX)) : INT64_MAX;
-  auto settle_fuel = [&] {
-    if (outermost && store.fuel) store.fuel = uint64_t(std::max<int64_t>(t.fuel, 0));
-  };
-  try {
-    for (;;) {
-      Exit e = run(&t);
-      switch (e) {
-        case Exit::Done: {
-          std::vector<Value> results = call_results(t, cs);
-          end_call(t, cs);
-          settle_fuel();
-          return results;
-        }
-        case Exit::Trap: throw_trap(t);
-        case Exit::HostCall: {
-          HostCallState hc = save_host_call(t);
-          if (hc.callee->async_host) throw Trap(TrapKind::Host, "an async host function cannot be called synchronously");
-          std::vector<Value> results = run_host(t, hc.callee, host_args(t), hc.inst);
-          resume_after_host(t, hc, results);
-          break;
-        }
-        case Exit::StackLimit: grow_for_call(t); break;
-        case Exit::OutOfFuel:
-          if (store.fuel) throw_trap(t, TrapKind::OutOfFuel);
-          t.fuel = INT64_MAX;  // no budget: a slice of 2^63 units simply ran out
-          break;
-        case Exit::Continue: break;
-      }
-    }
-  } catch (...) {
-    end_call(t, cs);
-    settle_fuel();
-    throw;
-  }
+size_t next_layer_index() {
+  static std::atomic<size_t> n{0};
+  return n++;
+}
+
+FuncInst* start_function(const InstanceData& inst) {
+  return inst.module->start >= 0 ? inst.funcs[size_t(inst.module->start)] : nullptr;
 }
 
 // ---- instantiation ----
@@ -364,6 +324,11 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
     const Extern* e = imports.find(imp.module, imp.name);
     std::string what = "\"" + imp.module + "\" \"" + imp.name + "\"";
     if (!e) throw LinkError("unknown import " + what);
+    // Runtime objects live as long as their own store: one from another store would dangle
+    // once that store is gone.
+    StoreData* owner = std::visit([](const auto& x) { return x.owner(); }, *e);
+    if (owner && owner != &store)
+      throw LinkError("import " + what + " belongs to another store; define it in the instantiating store");
     bool ok = false;
     switch (imp.kind) {
       case ImportDesc::Func:
@@ -424,17 +389,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
     inst.funcs.push_back(f.get());
     inst.own_funcs.push_back(std::move(f));
   }
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
-    const TableType& tt = m.tables[i];
-    if (tt.limits.min > store.limits.max_table_elements) throw Trap(TrapKind::Host, "table size exceeds the configured limit");
-    auto t = std::make_unique<TableInst>();
-    t->elem = tt.elem;
-    t->has_max = tt.limits.max.has_value();
-    t->max = tt.limits.max.value_or(0xFFFFFFFFull);
-    t->refs.assign(tt.limits.min, 0);
-    inst.tables.push_back(t.get());
-    store.tables.push_back(std::move(t));
-  }
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst.tables.push_back(&store.new_table(m.tables[i], 0));
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     store.memories.push_back(std::make_unique<MemoryInst>(m.memories[i], store.limits.max_memory_pages));
     inst.memories.push_back(store.memories.back().get());
@@ -477,7 +432,6 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
     inst.data_dropped[i] = true;
   }
 
-  if (m.start >= 0) invoke(store.sync_thread(), inst.funcs[size_t(m.start)], {});
   return &inst;
 }
 

@@ -14,11 +14,6 @@
 
 namespace corowasm::detail {
 
-// A host function whose body is asynchronous (see async/); the VM only knows it exists.
-struct AsyncHostFn {
-  virtual ~AsyncHostFn() = default;
-};
-
 struct MemoryInst {
   uint8_t* base = nullptr;
   uint64_t size = 0;  // bytes
@@ -54,8 +49,10 @@ struct FuncInst {
   uint32_t type_id = 0;
   InstanceData* inst = nullptr;   // null for host functions
   const FuncCode* code = nullptr; // Wasm functions
-  HostFn host;                    // synchronous host functions
-  std::shared_ptr<AsyncHostFn> async_host;  // asynchronous host functions (async/)
+  HostFn host;                    // host functions
+  // A host function that suspends its caller: calls of it end a ResumableCall's run with
+  // CallStatus::Suspend, and only an asynchronous driver (async/) knows how to await `host`.
+  bool suspends = false;
   FuncType host_type;             // storage for host functions' type
 };
 
@@ -71,6 +68,8 @@ struct InstanceData {
   std::vector<std::unique_ptr<FuncInst>> own_funcs;
 };
 
+class ResumableCall;
+
 struct StoreData : std::enable_shared_from_this<StoreData> {
   std::shared_ptr<const Config> config;
   // Vectors of unique_ptr: objects keep their addresses, and an empty store costs nothing
@@ -83,22 +82,37 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
   MemoryInst empty_memory;
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
-  bool busy = false;               // an asynchronous call is in progress
-  std::string last_trap_message;   // of the last asynchronous call that trapped
-  std::vector<TrapFrame> last_trap_backtrace;  // ... and where
+  ResumableCall* in_host = nullptr;  // the innermost call now inside a host function
+  // State of layers above the VM (async/ keeps its per-store state here), by layer.
+  std::vector<std::shared_ptr<void>> layers;
 
   Config limits;  // this store's limits: the engine's, unless Store::set_limits changed them
+  uint64_t table_elements = 0;  // in all tables of the store, capped by limits.max_table_elements
 
   explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)), limits(*config) {}
   Thread& sync_thread();
+  // A new table of type `tt` filled with `init`, counted against the store's element limit;
+  // throws Trap past it.
+  TableInst& new_table(const TableType& tt, uint64_t init);
+  // table.grow within the store's element limit: the old size, or -1.
+  int64_t grow_table(TableInst& t, uint64_t delta, uint64_t init);
 };
 
-// Instantiate `m` in `store` against resolved imports; throws LinkError or Trap.
+// Instantiate `m` in `store` against resolved imports, up to but not including its start
+// function (the caller runs that through a ResumableCall); throws LinkError or Trap.
 InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleData>& m, const Imports& imports);
+// The start function of `inst`, or null.
+FuncInst* start_function(const InstanceData& inst);
 
-// Call `f` on thread `t` with `args`, running to completion (host calls serviced inline).
-// Throws Trap.
-std::vector<Value> invoke(Thread& t, FuncInst* f, std::span<const Value> args);
+// A layer's state in `store`, created on first use; `Layer` names the layer (one index each).
+size_t next_layer_index();
+template <class Layer>
+Layer& layer_state(StoreData& store) {
+  static const size_t index = next_layer_index();
+  if (store.layers.size() <= index) store.layers.resize(index + 1);
+  if (!store.layers[index]) store.layers[index] = std::make_shared<Layer>();
+  return *static_cast<Layer*>(store.layers[index].get());
+}
 
 // ---- the steps of a call, shared by the synchronous driver and the async one ----
 
@@ -127,18 +141,17 @@ struct HostCallState {
   FuncInst* callee;
 };
 HostCallState save_host_call(Thread& t);
-// Call a synchronous host function: exceptions become Traps; results are type-checked.
-std::vector<Value> run_host(Thread& t, FuncInst* f, std::span<const Value> args, InstanceData* caller_inst);
 std::vector<Value> host_args(Thread& t);
 void check_host_results(const FuncType& ft, std::span<const Value> results);
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
 
 // ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
-[[noreturn]] void throw_trap(Thread& t);
-// ... a trap the driver decides on (fuel, deadline), at the guest's current position.
-[[noreturn]] void throw_trap(Thread& t, TrapKind kind);
-// The Wasm frames of `t`, innermost first, named from the name section.
-std::vector<TrapFrame> backtrace(const Thread& t);
+// The Wasm frames of `t`, innermost first, named from the name section: the first and last
+// kBacktraceEnds frames when there are more (`*omitted` says how many lie between), names
+// cut at kBacktraceNameBytes, so a trap at any depth costs a bounded amount of memory.
+inline constexpr size_t kBacktraceEnds = 64;
+inline constexpr size_t kBacktraceNameBytes = 256;
+std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted = nullptr);
 Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
 
 Value to_value(ValType t, uint64_t bits);

@@ -146,16 +146,34 @@ corowasm::wasi::Preopen parse_preopen(const std::string& spec, bool read_only) {
   return p;
 }
 
-void print_trap(const std::string& message, const std::vector<corowasm::TrapFrame>& frames) {
+void print_trap(const std::string& message, const std::vector<corowasm::TrapFrame>& frames, size_t omitted) {
   std::cerr << "trap: " << message << "\n";
   if (frames.empty()) return;
   std::cerr << "wasm backtrace:\n";
   for (size_t k = 0; k < frames.size(); ++k) {
-    std::cerr << "  " << k << ": ";
+    if (omitted && k == frames.size() / 2) std::cerr << "  ... " << omitted << " frames omitted\n";
+    std::cerr << "  " << (omitted && k >= frames.size() / 2 ? k + omitted : k) << ": ";
     if (frames[k].name.empty()) std::cerr << "<func " << frames[k].func_index << ">";
     else std::cerr << frames[k].name << " (func " << frames[k].func_index << ")";
     std::cerr << "\n";
   }
+}
+
+// How a failed async_instantiate or async_call ends the process: the guest's exit code, a
+// trap with its backtrace, or an error.
+int report_failure(corowasm::error_code ec, const corowasm::Store& store,
+                   const std::optional<corowasm::wasi::Context>& wasi) {
+  std::cout.flush();
+  if (ec.category() == corowasm::trap_category() && ec.value() == int(corowasm::TrapKind::Exit) + 1 && wasi &&
+      wasi->exit_code())
+    return *wasi->exit_code();
+  if (ec.category() == corowasm::trap_category()) {
+    print_trap(corowasm::last_trap_message(store), corowasm::last_trap_backtrace(store),
+               corowasm::last_trap_frames_omitted(store));
+    return kTrapExit;
+  }
+  std::cerr << "corowasm run: " << ec.message() << ": " << corowasm::last_trap_message(store) << "\n";
+  return 1;
 }
 
 struct RunOptions {
@@ -309,7 +327,20 @@ int cmd_run(int argc, char** argv) {
       wasi.emplace(o.wasi);
       wasi->define(imports, store, io.get_executor());
     }
-    corowasm::Instance inst = store.instantiate(module, imports);
+    corowasm::CallOptions options;
+    options.fuel = o.fuel;
+    if (o.timeout) options.timeout = *o.timeout;
+    // The start function runs like a call: time sliced, under --fuel and --timeout.
+    corowasm::error_code ec;
+    corowasm::Instance inst;
+    corowasm::async_instantiate(io.get_executor(), store, module, imports, options,
+                                [&](corowasm::error_code e, corowasm::Instance i) {
+                                  ec = e;
+                                  inst = std::move(i);
+                                });
+    io.run();
+    io.restart();
+    if (ec) return report_failure(ec, store, wasi);
     std::string name = invoking ? o.invoke : "_start";
     corowasm::Func f = inst.func(name);
     if (!f) {
@@ -328,11 +359,7 @@ int cmd_run(int argc, char** argv) {
       for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(argv[i + k], params[k]));
     }
 
-    corowasm::CallOptions options;
-    options.fuel = o.fuel;
-    if (o.timeout) options.timeout = *o.timeout;
     corowasm::AsyncInstance guest(io.get_executor(), inst, options);
-    corowasm::error_code ec;
     std::vector<corowasm::Value> results;
     guest.async_call(name, args, [&](corowasm::error_code e, std::vector<corowasm::Value> r) {
       ec = e;
@@ -343,21 +370,11 @@ int cmd_run(int argc, char** argv) {
     auto t3 = Clock::now();
     if (o.verbose) std::cerr << "corowasm: ran " << name << " in " << ms(t3 - t2) << " ms\n";
     std::cout.flush();
-    if (ec.category() == corowasm::trap_category() && ec.value() == int(corowasm::TrapKind::Exit) + 1 && wasi &&
-        wasi->exit_code())
-      return *wasi->exit_code();
-    if (ec.category() == corowasm::trap_category()) {
-      print_trap(corowasm::last_trap_message(store), corowasm::last_trap_backtrace(store));
-      return kTrapExit;
-    }
-    if (ec) {
-      std::cerr << "corowasm run: " << ec.message() << ": " << corowasm::last_trap_message(store) << "\n";
-      return 1;
-    }
+    if (ec) return report_failure(ec, store, wasi);
     for (const corowasm::Value& r : results) std::cout << to_string(r) << "\n";
     return 0;
   } catch (const corowasm::Trap& t) {
-    print_trap(t.what(), t.backtrace());  // a trapping start function
+    print_trap(t.what(), t.backtrace(), t.backtrace_omitted());
     return kTrapExit;
   } catch (const std::exception& e) {
     std::cerr << "corowasm run: " << e.what() << "\n";

@@ -39,6 +39,7 @@ using error_code = boost::system::error_code;
 enum class errc {
   store_busy = 1,     // another asynchronous call of the same Store is in progress
   bad_call,           // no such export, or arguments of the wrong type or number
+  link_error,         // async_instantiate: an import is missing or does not match
 };
 const boost::system::error_category& trap_category();      // values: TrapKind + 1
 const boost::system::error_category& corowasm_category();  // values: errc
@@ -50,10 +51,15 @@ struct CallOptions {
   // iterations and calls), so a spinning guest never starves others or timers. A timer
   // waits at most one round of the runnable guests: N guests x one slice.
   uint64_t slice = 10'000;
-  // Hard limit: the guest traps with "all fuel consumed" after this many units.
+  // Hard limit: the guest traps with "all fuel consumed" after this many units. The Store's
+  // own budget (Store::set_fuel) applies too: the call stops at whichever runs out first.
   std::optional<uint64_t> fuel;
-  // Wall-clock limit, checked at every slice boundary: the guest traps with
-  // "wall-clock deadline exceeded".
+  // Wall-clock limit: the guest traps with "wall-clock deadline exceeded". It counts the time
+  // the guest runs and the time it is suspended: checked at every slice boundary, and while
+  // the guest awaits an async import a timer cancels that import's operation at the deadline.
+  // So the trap comes at most one slice of guest work plus one pass of the executor's ready
+  // queue after the deadline, or, while suspended, as soon as the import's operation has
+  // honoured the cancellation (every WASI wait does at once).
   std::optional<std::chrono::steady_clock::duration> timeout;
 };
 
@@ -66,14 +72,39 @@ Func async_host_func(Store& store, FuncType type, AsyncHostFn fn);
 // (innermost frame first).
 std::string last_trap_message(const Store& store);
 std::vector<TrapFrame> last_trap_backtrace(const Store& store);
+// How many frames a deep backtrace left out between its first and last 64 (Trap::backtrace_omitted).
+size_t last_trap_frames_omitted(const Store& store);
 // Whether an asynchronous call of this store is in progress.
 bool store_busy(const Store& store);
 
 namespace detail {
 // The guest's driver: runs `func` on a heap call stack of its own, awaiting async imports.
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options);
+// Instantiates, then runs the start function like drive_call runs a call.
+asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options);
 error_code to_error_code(std::exception_ptr ep, const Store& store);
 }  // namespace detail
+
+// Instantiate `module` in `store`, running its start function as an asynchronous call: time
+// sliced, under `options`' fuel and deadline, cancellable, awaiting async imports. Completes
+// with void(error_code, Instance): errc::link_error for unresolved imports, a trap_category()
+// code when the start function traps (last_trap_message() has the text).
+template <class CompletionToken>
+auto async_instantiate(asio::any_io_executor executor, Store store, Module module, Imports imports,
+                       CallOptions options, CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(error_code, Instance)>(
+      [](auto handler, asio::any_io_executor ex, Store store, Module module, Imports imports, CallOptions options) {
+        auto handler_ex = asio::get_associated_executor(handler, ex);
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        auto done = [h = std::move(handler), store](std::exception_ptr ep, Instance inst) mutable {
+          error_code ec = detail::to_error_code(ep, store);
+          std::move(h)(ec, ec ? Instance() : std::move(inst));
+        };
+        asio::co_spawn(ex, detail::drive_instantiate(store, std::move(module), std::move(imports), options),
+                       asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+      },
+      token, std::move(executor), std::move(store), std::move(module), std::move(imports), options);
+}
 
 // ---- streaming compilation ----
 

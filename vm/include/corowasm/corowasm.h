@@ -161,11 +161,18 @@ class Trap : public Error {
   TrapKind kind() const { return kind_; }
   // The Wasm call stack where the trap happened, innermost frame first (empty for traps
   // raised outside Wasm code).
+  // Deep stacks keep their first and last 64 frames: backtrace_omitted() frames lie between
+  // backtrace()[63] and backtrace()[64].
   const std::vector<TrapFrame>& backtrace() const { return backtrace_; }
-  void set_backtrace(std::vector<TrapFrame> frames) { backtrace_ = std::move(frames); }
+  size_t backtrace_omitted() const { return omitted_; }
+  void set_backtrace(std::vector<TrapFrame> frames, size_t omitted = 0) {
+    backtrace_ = std::move(frames);
+    omitted_ = omitted;
+  }
  private:
   TrapKind kind_;
   std::vector<TrapFrame> backtrace_;
+  size_t omitted_ = 0;
 };
 
 // ---- Engine and Module ----------------------------------------------------------------------
@@ -174,7 +181,11 @@ struct Config {
   uint32_t max_call_depth = 100'000;          // Wasm frames on one call stack
   uint64_t max_stack_bytes = 64ull << 20;     // value-stack bytes on one call stack
   uint64_t max_memory_pages = 65536;          // cap applied to every memory (4 GiB)
-  uint64_t max_table_elements = 10'000'000;
+  uint64_t max_table_elements = 10'000'000;  // across all tables of a store
+  // Host functions calling back into their guest (Func::call_sync from inside a host call)
+  // nest on the native stack: deeper re-entries, or ones that would leave less than 64 KiB of
+  // the thread's native stack, trap with "call stack exhausted".
+  uint32_t max_reentry_depth = 1'000;
 };
 
 class Module;
@@ -206,6 +217,10 @@ struct ExportDesc {
 
 class Imports;
 class Instance;
+namespace detail {
+Instance make_instance(std::shared_ptr<StoreData> store, InstanceData* inst);
+const std::shared_ptr<const ModuleData>& module_data(const Module& m);
+}  // namespace detail
 
 // Sizes of a compiled module, for tuning and benchmarks.
 struct ModuleStats {
@@ -231,6 +246,7 @@ class Module {
  private:
   std::shared_ptr<const detail::ModuleData> data_;
   friend class Store;
+  friend const std::shared_ptr<const detail::ModuleData>& detail::module_data(const Module&);
 };
 
 // ---- Runtime objects --------------------------------------------------------------------------
@@ -258,6 +274,7 @@ class Memory {
     return {reinterpret_cast<T*>(data() + ptr), size_t(count)};
   }
   detail::MemoryInst* raw() const { return mem_; }
+  detail::StoreData* owner() const { return store_.get(); }  // the Store it belongs to
   explicit operator bool() const { return mem_ != nullptr; }
  private:
   friend class Store; friend class Instance; friend class Caller;
@@ -274,6 +291,7 @@ class Table {
   void set(uint64_t index, const Value& v) const;    // throws Trap when out of bounds
   TableType type() const;
   detail::TableInst* raw() const { return table_; }
+  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return table_ != nullptr; }
  private:
   friend class Store; friend class Instance;
@@ -289,6 +307,7 @@ class Global {
   void set(const Value& v) const;   // throws Error on an immutable global or wrong type
   GlobalType type() const;
   detail::GlobalInst* raw() const { return global_; }
+  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return global_ != nullptr; }
  private:
   friend class Store; friend class Instance;
@@ -307,6 +326,7 @@ class Func {
   Value ref() const;
   Store store() const;
   detail::FuncInst* raw() const { return func_; }
+  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return func_ != nullptr; }
  private:
   friend class Store; friend class Instance;
@@ -318,6 +338,7 @@ class Func {
 using Extern = std::variant<Func, Table, Memory, Global>;
 
 class Caller;
+class Instance;
 namespace detail {
 Caller make_caller(Thread* t, InstanceData* inst);
 }
@@ -329,6 +350,10 @@ class Caller {
   Memory memory() const;
   Store store() const;
   detail::Thread& thread() const { return *thread_; }
+  // Charge the calling guest for bulk work done on its behalf (WASI uses it for every byte it
+  // transfers): one fuel unit per 4 KiB, as for memory.copy. When a fuel budget runs out, the
+  // guest traps with "all fuel consumed" as soon as the host function returns.
+  void charge_bytes(uint64_t bytes) const;
  private:
   friend Caller detail::make_caller(detail::Thread*, detail::InstanceData*);
   Caller(detail::Thread* t, detail::InstanceData* inst) : thread_(t), inst_(inst) {}
@@ -399,6 +424,7 @@ class Instance {
   explicit operator bool() const { return inst_ != nullptr; }
  private:
   friend class Store;
+  friend Instance detail::make_instance(std::shared_ptr<detail::StoreData>, detail::InstanceData*);
   Instance(std::shared_ptr<detail::StoreData> s, detail::InstanceData* i) : store_(std::move(s)), inst_(i) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::InstanceData* inst_ = nullptr;

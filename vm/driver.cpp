@@ -1,0 +1,265 @@
+#include "driver.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+
+namespace corowasm::detail {
+
+namespace {
+
+// A synchronous call with a deadline but no slices still looks at the clock this often.
+constexpr uint64_t kDeadlineCheckUnits = 10'000;
+
+// Native stack a re-entry must leave for the host function, the driver and the unwinder.
+constexpr size_t kNativeStackReserve = 64 * 1024;
+
+// Whether the native stack has room for one more re-entry. Unknown stacks (a fiber's, where
+// the frame address lies outside the thread's own stack) are left to the re-entry depth limit.
+bool native_stack_has_room() {
+  thread_local uintptr_t lo = 0, hi = 0;
+  if (!hi) {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    lo = uintptr_t(addr);
+    hi = lo + size;
+    if (!hi) hi = 1;  // unknown: never looked up again, never refuses
+  }
+  auto sp = uintptr_t(__builtin_frame_address(0));
+  if (sp <= lo || sp >= hi) return true;
+  return sp - lo > kNativeStackReserve;
+}
+
+// Whatever a host function threw, as the Trap the guest sees (a Trap passes through).
+Trap host_failure(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Trap& trap) {
+    return trap;
+  } catch (const std::exception& e) {
+    return Trap(TrapKind::Host, e.what());
+  } catch (...) {
+    return Trap(TrapKind::Host, "host function threw a non-standard exception");
+  }
+}
+
+void check_args(const FuncType& ft, std::span<const Value> args) {
+  if (args.size() != ft.params.size())
+    throw Error("wrong number of arguments: expected " + std::to_string(ft.params.size()) + ", got " +
+                std::to_string(args.size()));
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].type != ft.params[i])
+      throw Error("argument " + std::to_string(i) + " has the wrong type: expected " + to_string(ft.params[i]) +
+                  ", got " + to_string(args[i].type));
+}
+
+}  // namespace
+
+ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits,
+                             Thread* thread)
+    : store_(store), limits_(limits), parent_(store.in_host), func_(f) {
+  check_args(*f->type, args);
+  if (!thread) {
+    own_thread_ = std::make_unique<Thread>(store.limits, &store);
+    thread = own_thread_.get();
+  }
+  t_ = thread;
+  budget_ = limits_.fuel;
+  if (parent_) {
+    // A re-entry runs within what is left of the call it is nested in.
+    reentry_ = parent_->reentry_ + 1;
+    if (parent_->limits_.deadline && (!limits_.deadline || *parent_->limits_.deadline < *limits_.deadline))
+      limits_.deadline = parent_->limits_.deadline;
+    if (reentry_ > store.limits.max_reentry_depth || !native_stack_has_room()) {
+      fail(Trap(TrapKind::CallStackExhausted));
+      return;
+    }
+  }
+  t_->bulk_ip = nullptr;
+  if (!f->code) {
+    host_entry_ = true;
+    entry_args_.assign(args.begin(), args.end());
+    return;
+  }
+  try {
+    cs_ = begin_call(*t_, f, args);
+    pushed_ = true;
+  } catch (Trap& trap) {
+    fail(std::move(trap));
+  }
+}
+
+ResumableCall::~ResumableCall() {
+  if (state_ == State::InHost) leave_host();
+  finish();
+}
+
+void ResumableCall::finish() {
+  if (pushed_) end_call(*t_, cs_);
+  pushed_ = false;
+  t_->bulk_ip = nullptr;
+  state_ = State::Finished;
+}
+
+void ResumableCall::fail(Trap trap) {
+  if (trap.backtrace().empty() && pushed_) {
+    size_t omitted = 0;
+    auto frames = backtrace(*t_, &omitted);
+    trap.set_backtrace(std::move(frames), omitted);
+  }
+  trap_ = std::move(trap);
+  finish();
+}
+
+void ResumableCall::charge(uint64_t units) {
+  for (ResumableCall* c = this; c; c = c->parent_)
+    if (c->budget_) *c->budget_ -= std::min(*c->budget_, units);
+  if (store_.fuel) *store_.fuel -= std::min(*store_.fuel, units);
+}
+
+void ResumableCall::settle() {
+  // given_ is in [1, INT64_MAX]; fuel may end below zero (a bulk instruction charges after its
+  // work), so the difference is taken in unsigned arithmetic, where it always fits.
+  int64_t left = t_->fuel;
+  charge(left >= given_ ? 0 : uint64_t(given_) - uint64_t(left));
+}
+
+CallStatus ResumableCall::resume() {
+  if (trap_) return CallStatus::Trap;
+  if (state_ == State::Finished) return CallStatus::Done;
+  if (state_ == State::InHost) throw Error("resume: the host call has not completed");
+  if (host_entry_) {
+    // The call is a host function: it is its own first and only host call.
+    host_ = HostCallState{nullptr, 0, 0, nullptr, func_};
+    state_ = State::InHost;
+    store_.in_host = this;
+    return func_->suspends ? CallStatus::Suspend : CallStatus::HostCall;
+  }
+  for (;;) {
+    // The fuel this run may spend: the least of every budget it runs under.
+    uint64_t avail = UINT64_MAX;
+    for (ResumableCall* c = this; c; c = c->parent_)
+      if (c->budget_) avail = std::min(avail, *c->budget_);
+    if (store_.fuel) avail = std::min(avail, *store_.fuel);
+    if (avail == 0) {
+      fail(Trap(TrapKind::OutOfFuel));
+      return CallStatus::Trap;
+    }
+    if (limits_.deadline && Clock::now() >= *limits_.deadline) {
+      fail(Trap(TrapKind::Timeout));
+      return CallStatus::Trap;
+    }
+    uint64_t slice = limits_.slice ? limits_.slice : limits_.deadline ? kDeadlineCheckUnits : UINT64_MAX;
+    given_ = int64_t(std::min({avail, slice, uint64_t(INT64_MAX)}));
+    t_->fuel = given_;
+    Exit e = run(t_);
+    settle();
+    switch (e) {
+      case Exit::Done:
+        results_ = call_results(*t_, cs_);
+        finish();
+        return CallStatus::Done;
+      case Exit::Trap:
+        fail(Trap(t_->trap_kind, t_->trap_message));
+        return CallStatus::Trap;
+      case Exit::HostCall:
+        host_ = save_host_call(*t_);
+        state_ = State::InHost;
+        store_.in_host = this;
+        return host_.callee->suspends ? CallStatus::Suspend : CallStatus::HostCall;
+      case Exit::StackLimit:
+        try {
+          grow_for_call(*t_);
+        } catch (Trap& trap) {
+          fail(std::move(trap));
+          return CallStatus::Trap;
+        }
+        break;
+      case Exit::OutOfFuel:
+        // Budgets and the deadline are checked at the top of the loop; a spent slice yields.
+        if (limits_.slice) {
+          bool budget_left = true;
+          for (ResumableCall* c = this; c; c = c->parent_)
+            if (c->budget_ && *c->budget_ == 0) budget_left = false;
+          if (store_.fuel && *store_.fuel == 0) budget_left = false;
+          bool in_time = !limits_.deadline || Clock::now() < *limits_.deadline;
+          if (budget_left && in_time) return CallStatus::OutOfSlice;
+        }
+        break;
+      case Exit::Continue: break;
+    }
+  }
+}
+
+std::vector<Value> ResumableCall::host_args() const {
+  if (host_entry_) return entry_args_;
+  return detail::host_args(*t_);
+}
+
+Caller ResumableCall::caller() { return make_caller(t_, host_.inst); }
+
+void ResumableCall::leave_host() {
+  // Calls nest: whatever began inside this host call has finished by now.
+  store_.in_host = parent_;
+  state_ = State::Running;
+}
+
+void ResumableCall::run_host() {
+  FuncInst* f = host_.callee;
+  const FuncType& ft = *f->type;
+  std::vector<Value> results(ft.results.size());
+  for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
+  std::exception_ptr error;
+  try {
+    Caller c = caller();
+    f->host(c, host_args(), results);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (error) fail_host(error);
+  else complete_host(results);
+}
+
+void ResumableCall::complete_host(std::span<const Value> results) {
+  leave_host();
+  try {
+    check_host_results(*host_.callee->type, results);
+  } catch (Trap& trap) {
+    fail(std::move(trap));
+    return;
+  }
+  if (host_entry_) {
+    results_.assign(results.begin(), results.end());
+    finish();
+    return;
+  }
+  resume_after_host(*t_, host_, results);
+}
+
+void ResumableCall::fail_host(std::exception_ptr error) {
+  leave_host();
+  fail(host_failure(error));
+}
+
+std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits) {
+  ResumableCall call(store, f, args, limits, &store.sync_thread());
+  for (;;) {
+    switch (call.resume()) {
+      case CallStatus::Done: return call.results();
+      case CallStatus::Trap: throw call.trap();
+      case CallStatus::HostCall: call.run_host(); break;
+      case CallStatus::Suspend:
+        call.fail_host(std::make_exception_ptr(
+            Trap(TrapKind::Host, "an async host function cannot be called synchronously")));
+        break;
+      case CallStatus::OutOfSlice: break;  // nothing to yield to
+    }
+  }
+}
+
+}  // namespace corowasm::detail
