@@ -138,7 +138,8 @@ Func Store::host_func(FuncType type, HostFn fn) {
   auto f = std::make_unique<FuncInst>();
   f->host_type = std::move(type);
   f->type = &f->host_type;
-  f->type_id = canonical_type_id(f->host_type);
+  f->type_id = acquire_type_id(f->host_type);
+  f->owns_type_id = true;
   f->host = std::move(fn);
   data_->host_funcs.push_back(std::move(f));
   return Func(data_, data_->host_funcs.back().get());

@@ -126,22 +126,41 @@ void note_refs(const ConstExpr& e, ModuleData& m) {
     if (op.kind == ConstOp::RefFunc) m.declared_refs.insert(uint32_t(op.value));
 }
 
+// Implementation limits, those of the JS API (WebAssembly JS Interface, "Limits"): a module
+// past one is refused with a ValidationError naming it, before anything is sized by it.
+constexpr uint32_t kMaxTypes = 1'000'000, kMaxFunctions = 1'000'000, kMaxImports = 100'000,
+                   kMaxExports = 100'000, kMaxGlobals = 1'000'000, kMaxDataSegments = 100'000,
+                   kMaxElemSegments = 10'000'000, kMaxTables = 100'000, kMaxParams = 1'000, kMaxResults = 1'000,
+                   kMaxTableInit = 10'000'000, kMaxFunctionBodyBytes = 7'654'321;
+
+uint32_t limited(uint32_t n, uint64_t already, uint32_t max, const char* what, size_t at) {
+  if (already + n > max)
+    throw ValidationError(at, std::string("too many ") + what + ": " + std::to_string(already + n) +
+                                  " (the implementation limit is " + std::to_string(max) + ")");
+  return n;
+}
+// A count read from `r`, checked against its limit.
+uint32_t read_count(Reader& r, uint64_t already, uint32_t max, const char* what) {
+  size_t at = r.offset();
+  return limited(r.u32(), already, max, what, at);
+}
+
 void parse_type_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, m.types.size(), kMaxTypes, "types");
   for (uint32_t i = 0; i < n; ++i) {
     if (r.u8() != 0x60) r.fail_at(r.offset() - 1, "malformed function type");
     FuncType ft;
-    uint32_t np = r.u32();
+    uint32_t np = read_count(r, 0, kMaxParams, "parameters");
     for (uint32_t j = 0; j < np; ++j) ft.params.push_back(read_val_type(r));
-    uint32_t nr = r.u32();
+    uint32_t nr = read_count(r, 0, kMaxResults, "results");
     for (uint32_t j = 0; j < nr; ++j) ft.results.push_back(read_val_type(r));
-    m.type_ids.push_back(canonical_type_id(ft));
+    m.type_ids.push_back(acquire_type_id(ft));
     m.types.push_back(std::move(ft));
   }
 }
 
 void parse_import_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, 0, kMaxImports, "imports");
   for (uint32_t i = 0; i < n; ++i) {
     ImportEntry e;
     e.module = r.name();
@@ -182,7 +201,7 @@ void parse_import_section(Reader& r, ModuleData& m) {
 }
 
 void parse_function_section(Reader& r, ModuleData& m, uint32_t& declared) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, m.func_types.size(), kMaxFunctions, "functions");
   declared = n;
   for (uint32_t i = 0; i < n; ++i) {
     size_t at = r.offset();
@@ -194,7 +213,7 @@ void parse_function_section(Reader& r, ModuleData& m, uint32_t& declared) {
 }
 
 void parse_table_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, m.tables.size(), kMaxTables, "tables");
   for (uint32_t i = 0; i < n; ++i) m.tables.push_back(read_table_type(r));
 }
 
@@ -205,7 +224,7 @@ void parse_memory_section(Reader& r, ModuleData& m) {
 }
 
 void parse_global_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, m.globals.size(), kMaxGlobals, "globals");
   for (uint32_t i = 0; i < n; ++i) {
     GlobalDef g;
     g.type = read_global_type(r);
@@ -218,7 +237,7 @@ void parse_global_section(Reader& r, ModuleData& m) {
 }
 
 void parse_export_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, 0, kMaxExports, "exports");
   std::unordered_set<std::string> seen;
   for (uint32_t i = 0; i < n; ++i) {
     ExportEntry e;
@@ -262,7 +281,7 @@ void parse_start_section(Reader& r, ModuleData& m) {
 }
 
 void parse_element_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, 0, kMaxElemSegments, "element segments");
   for (uint32_t i = 0; i < n; ++i) {
     size_t at = r.offset();
     uint32_t flags = r.u32();
@@ -294,7 +313,7 @@ void parse_element_section(Reader& r, ModuleData& m) {
         seg.type = ValType::FuncRef;
       }
     }
-    uint32_t count = r.u32();
+    uint32_t count = read_count(r, 0, kMaxTableInit, "elements in one segment");
     for (uint32_t j = 0; j < count; ++j) {
       if (uses_exprs) {
         seg.items.push_back(read_const_expr(r, m, seg.type, uint32_t(m.globals.size())));
@@ -314,11 +333,11 @@ void parse_element_section(Reader& r, ModuleData& m) {
 
 void parse_data_count_section(Reader& r, ModuleData& m) {
   m.has_data_count = true;
-  m.data_count = r.u32();
+  m.data_count = read_count(r, 0, kMaxDataSegments, "data segments");
 }
 
 void parse_data_section(Reader& r, ModuleData& m) {
-  uint32_t n = r.u32();
+  uint32_t n = read_count(r, 0, kMaxDataSegments, "data segments");
   if (m.has_data_count && n != m.data_count)
     throw DecodeError(r.offset(), "data count and data section have inconsistent lengths");
   for (uint32_t i = 0; i < n; ++i) {
@@ -504,7 +523,8 @@ bool ModuleDecoder::step(bool at_eof) {
       size_t len = leb_length(s.buf, s.pos, s.section_end);
       if (len == 0 && !at_eof && s.buf.size() < s.section_end) return false;
       Reader r(std::span(s.buf).subspan(s.pos, std::min(avail(), s.section_end - s.pos)), s.pos);
-      uint32_t body_size = r.u32();
+      size_t size_at = r.offset();
+      uint32_t body_size = limited(r.u32(), 0, kMaxFunctionBodyBytes, "bytes in one function body", size_at);
       size_t body_start = r.offset();
       if (body_start + body_size > s.section_end) r.fail("unexpected end of section or function");
       if (s.buf.size() < body_start + body_size) {

@@ -75,11 +75,16 @@ struct DataSegment {
 };
 
 struct ModuleData {
+  ModuleData() = default;
+  ~ModuleData();  // releases type_ids
+  ModuleData(const ModuleData&) = delete;
+  ModuleData& operator=(const ModuleData&) = delete;
+
   std::shared_ptr<const Config> config;
   std::vector<uint8_t> bytes;  // the binary, kept for data segments and messages
 
   std::vector<FuncType> types;
-  std::vector<uint32_t> type_ids;  // canonical id of each type
+  std::vector<uint32_t> type_ids;  // canonical id of each type, held until the module dies
   std::vector<ImportEntry> imports;
 
   // Index spaces: imports first, then definitions.
@@ -111,8 +116,12 @@ struct ModuleData {
   }
 };
 
-// Engine-wide canonical id for a function signature (structural equality), used by
-// call_indirect across modules.
-uint32_t canonical_type_id(const FuncType& t);
+// Process-wide canonical ids for function signatures (structural equality), which
+// call_indirect compares across modules. Each holder (a module's type, a host function)
+// acquires its id and releases it when it dies; an id nobody holds is forgotten and may be
+// reused, so the registry holds only the signatures in use.
+uint32_t acquire_type_id(const FuncType& t);
+void release_type_id(uint32_t id);
+size_t live_type_ids();  // distinct signatures held now
 
 }  // namespace corowasm::detail

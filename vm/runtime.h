@@ -45,8 +45,14 @@ struct GlobalInst {
 };
 
 struct FuncInst {
+  FuncInst() = default;
+  ~FuncInst();
+  FuncInst(const FuncInst&) = delete;
+  FuncInst& operator=(const FuncInst&) = delete;
+
   const FuncType* type = nullptr;
   uint32_t type_id = 0;
+  bool owns_type_id = false;      // host functions hold their id; Wasm ones borrow the module's
   InstanceData* inst = nullptr;   // null for host functions
   const FuncCode* code = nullptr; // Wasm functions
   HostFn host;                    // host functions

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "module.h"
 #include "test_util.h"
 
 using namespace corowasm;
@@ -184,4 +185,86 @@ TEST_CASE("limits: calling a host function checks the arguments' number and type
   CHECK(std::string(err->what()) == "argument 1 has the wrong type: expected i64, got i32");
   Value right[] = {Value::i32(1), Value::i64(2)};
   CHECK(h.call_sync(right).at(0) == Value::i64(3));
+}
+
+namespace {
+
+std::vector<uint8_t> module_header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00}; }
+
+// A module whose type section holds `n` distinct function types: type k takes three f64
+// and k % 200 i32 params (an unusual signature) and gives 1 + k / 200 f32 results.
+std::vector<uint8_t> many_types(uint32_t n) {
+  std::vector<uint8_t> body;
+  unit::leb_u(body, n);
+  for (uint32_t k = 0; k < n; ++k) {
+    body.push_back(0x60);
+    unit::leb_u(body, 3 + k % 200);
+    body.insert(body.end(), 3, 0x7C);
+    body.insert(body.end(), k % 200, 0x7F);
+    unit::leb_u(body, 1 + k / 200);
+    body.insert(body.end(), 1 + k / 200, 0x7D);
+  }
+  auto m = module_header();
+  unit::section(m, 1, body);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("limits: function types are released when no module or host function holds them") {
+  Engine engine;
+  size_t before = detail::live_type_ids();
+  {
+    Module m = engine.compile(many_types(20'000));  // signatures nobody else uses
+    CHECK(detail::live_type_ids() == before + 20'000);
+    Module again = engine.compile(many_types(20'000));  // the same 20,000: shared
+    CHECK(detail::live_type_ids() == before + 20'000);
+  }
+  CHECK(detail::live_type_ids() == before);
+  {
+    Store store(engine);
+    store.host_func({{ValType::F64, ValType::F64, ValType::F64, ValType::I32}, {ValType::F32}},
+                    [](Caller&, std::span<const Value>, std::span<Value>) {});
+    CHECK(detail::live_type_ids() == before + 1);
+  }
+  CHECK(detail::live_type_ids() == before);
+}
+
+TEST_CASE("limits: the JS API's implementation limits are ValidationErrors naming the limit") {
+  Engine engine;
+  auto too_many = [&](std::vector<uint8_t> bytes, const std::string& what) {
+    auto err = catch_as<ValidationError>([&] { engine.compile(bytes); });
+    REQUIRE(err);
+    CHECK(err->reason().find("too many " + what) != std::string::npos);
+    CHECK(err->reason().find("implementation limit") != std::string::npos);
+  };
+  // 1,001 parameters; 1,001 results (types k = 1001 and 1,001,000 of many_types' pattern).
+  auto params = module_header();
+  unit::section(params, 1, {0x01, 0x60, 0xE9, 0x07});  // count 1001, then nothing
+  too_many(params, "parameters");
+  auto results = module_header();
+  unit::section(results, 1, {0x01, 0x60, 0x00, 0xE9, 0x07});
+  too_many(results, "results");
+  // Counts past the limits, refused before their contents are read.
+  auto section_with_count = [](uint8_t id, uint32_t n) {
+    std::vector<uint8_t> body;
+    unit::leb_u(body, n);
+    auto m = module_header();
+    unit::section(m, id, body);
+    return m;
+  };
+  too_many(section_with_count(1, 1'000'001), "types");
+  too_many(section_with_count(2, 100'001), "imports");
+  too_many(section_with_count(3, 1'000'001), "functions");
+  too_many(section_with_count(4, 100'001), "tables");
+  too_many(section_with_count(6, 1'000'001), "globals");
+  too_many(section_with_count(7, 100'001), "exports");
+  too_many(section_with_count(11, 100'001), "data segments");
+  // 1,000 parameters are fine.
+  std::vector<uint8_t> ok_body = {0x01, 0x60, 0xE8, 0x07};
+  ok_body.insert(ok_body.end(), 1000, 0x7F);
+  ok_body.push_back(0x00);
+  auto ok = module_header();
+  unit::section(ok, 1, ok_body);
+  CHECK_NOTHROW(engine.compile(ok));
 }
