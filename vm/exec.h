@@ -107,13 +107,12 @@ struct InstanceData;
 struct MemoryInst;
 
 // One record of the heap call stack: the function running in this frame and where its caller
-// resumes. `pending` is reserved for the async driver (a suspended coroutine per frame).
+// resumes. Nothing else: a suspended guest's pending host operation is owned by its driver.
 struct Frame {
   const FuncCode* func;
   const Cell* ret_ip;
   Slot* ret_fp;
   InstanceData* ret_inst;
-  void* pending;
 };
 
 struct Thread {

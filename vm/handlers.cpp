@@ -553,7 +553,7 @@ CW_HANDLER(h_select_is) {
 }
 
 [[gnu::always_inline]] inline void push_frame(Thread* t, const FuncCode* f, const Cell* ret, Slot* fp, Slot* nfp) {
-  *t->frame_top++ = Frame{f, ret, fp, t->inst, nullptr};
+  *t->frame_top++ = Frame{f, ret, fp, t->inst};
   zero_locals(f, nfp);
 }
 

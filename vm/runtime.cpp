@@ -285,7 +285,7 @@ CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {
   cs.base_off = size_t(base - t.stack);
   for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
   std::memset(base + code->num_params, 0, size_t(code->num_locals - code->num_params) * sizeof(Slot));
-  *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst, nullptr};
+  *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst};
   t.ip = code->code.data();
   t.fp = base;
   t.inst = f->inst;

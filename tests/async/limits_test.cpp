@@ -3,8 +3,8 @@
 // a silent pipe, a full pipe), bulk instructions resumed across slices, and host re-entry
 // within the enclosing call's budget and deadline.
 //
-// No assertion here is on wall-clock time: waits the deadline must end are 60 s long, and a
-// run that does not finish within run_until's bound fails. Elapsed times are printed.
+// No assertion here is on wall-clock time: waits the deadline must end are 60 s long, so a
+// deadline that did not cut them short shows as a wrong result. Elapsed times are printed.
 #include <corowasm/async.h>
 #include <corowasm/wasi.h>
 #include <doctest/doctest.h>
@@ -27,14 +27,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Runs the loop until `done()`. No time limit: the waits a deadline must end last 60 s, so a
+// deadline that failed shows as a wrong result, and a hang as the ctest timeout.
 template <class Done>
-void run_until(asio::io_context& io, Done done, std::chrono::seconds limit = 20s) {
-  auto end = Clock::now() + limit;
-  while (!done() && Clock::now() < end) {
+void run_until(asio::io_context& io, Done done) {
+  while (!done()) {
     if (io.stopped()) io.restart();
-    io.run_one_for(100ms);
+    io.run_one();
   }
-  REQUIRE(done());
 }
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
