@@ -28,6 +28,7 @@
 // something could not be run (with the reason).
 #include <corowasm/corowasm.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -168,19 +169,15 @@ std::vector<std::string> split_values(const std::string& text, bool tuple_syntax
   return out;
 }
 
-bool parse_int(const std::string& s, long long lo, long long hi, long long& out) {
+// A decimal integer: an i64 as signed; an i32 as signed or as its unsigned 32-bit value.
+bool parse_int(const std::string& s, bool is64, int64_t& out) {
   errno = 0;
   char* end = nullptr;
   long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno || end == s.c_str() || *end) {
-    // Binaryen prints unsigned-looking values for some i32s/i64s: accept them modulo 2^N.
-    unsigned long long u = std::strtoull(s.c_str(), &end, 10);
-    if (errno || *end || s[0] == '-') return false;
-    v = (long long)u;
-  }
-  if (v < lo || v > hi) {
-    if (hi == INT32_MAX && v >= 0 && v <= (long long)UINT32_MAX) v = (long long)int32_t(uint32_t(v));
-    else if (hi != INT64_MAX) return false;
+  if (errno || end == s.c_str() || *end) return false;
+  if (!is64) {
+    if (v < INT32_MIN || v > (long long)UINT32_MAX) return false;
+    v = int32_t(uint32_t(v));
   }
   out = v;
   return true;
@@ -188,13 +185,11 @@ bool parse_int(const std::string& s, long long lo, long long hi, long long& out)
 
 bool value_matches(const std::string& b, const Value& v) {
   switch (v.type) {
-    case ValType::I32: {
-      long long x;
-      return parse_int(b, INT32_MIN, INT32_MAX, x) && int32_t(x) == v.as_i32();
-    }
+    case ValType::I32:
     case ValType::I64: {
-      long long x;
-      return parse_int(b, INT64_MIN, INT64_MAX, x) && x == v.as_i64();
+      bool is64 = v.type == ValType::I64;
+      int64_t x;
+      return parse_int(b, is64, x) && x == (is64 ? v.as_i64() : v.as_i32());
     }
     case ValType::F32:
     case ValType::F64: {
