@@ -122,11 +122,13 @@ void ResumableCall::charge(uint64_t units) {
   if (store_.fuel) *store_.fuel -= std::min(*store_.fuel, units);
 }
 
-void ResumableCall::settle() {
+uint64_t ResumableCall::settle() {
   // given_ is in [1, INT64_MAX]; fuel may end below zero (a bulk instruction charges after its
   // work), so the difference is taken in unsigned arithmetic, where it always fits.
   int64_t left = t_->fuel;
-  charge(left >= given_ ? 0 : uint64_t(given_) - uint64_t(left));
+  uint64_t spent = left >= given_ ? 0 : uint64_t(given_) - uint64_t(left);
+  charge(spent);
+  return spent;
 }
 
 CallStatus ResumableCall::resume() {
@@ -154,11 +156,14 @@ CallStatus ResumableCall::resume() {
       fail(Trap(TrapKind::Timeout));
       return CallStatus::Trap;
     }
-    uint64_t slice = limits_.slice ? limits_.slice : limits_.deadline ? kDeadlineCheckUnits : UINT64_MAX;
-    given_ = int64_t(std::min({avail, slice, uint64_t(INT64_MAX)}));
+    // A slice is spent across host calls: only a yield (or, unsliced, a clock check) renews it.
+    if (slice_left_ == 0)
+      slice_left_ = limits_.slice ? limits_.slice : limits_.deadline ? kDeadlineCheckUnits : UINT64_MAX;
+    given_ = int64_t(std::min({avail, slice_left_, uint64_t(INT64_MAX)}));
     t_->fuel = given_;
     Exit e = run(t_);
-    settle();
+    uint64_t spent = settle();
+    slice_left_ -= std::min(slice_left_, spent);
     switch (e) {
       case Exit::Done:
         results_ = call_results(*t_, cs_);
@@ -182,7 +187,7 @@ CallStatus ResumableCall::resume() {
         break;
       case Exit::OutOfFuel:
         // Budgets and the deadline are checked at the top of the loop; a spent slice yields.
-        if (limits_.slice) {
+        if (limits_.slice && slice_left_ == 0) {
           bool budget_left = true;
           for (ResumableCall* c = this; c; c = c->parent_)
             if (c->budget_ && *c->budget_ == 0) budget_left = false;

@@ -88,7 +88,7 @@ class ResumableCall {
  private:
   enum class State { Running, InHost, Finished };
   void fail(Trap trap);
-  void settle();  // charge what the last run spent
+  uint64_t settle();  // charge what the last run spent; returns it
   void finish();  // pop what the call pushed
   void leave_host();
 
@@ -108,6 +108,7 @@ class ResumableCall {
 
   std::optional<uint64_t> budget_;  // what is left of limits_.fuel
   int64_t given_ = 0;               // t_->fuel at the start of the current run
+  uint64_t slice_left_ = 0;         // of the current slice; 0: a new slice begins
   HostCallState host_{};
   std::vector<Value> results_;
   std::optional<Trap> trap_;

@@ -63,12 +63,16 @@ int main(void) {
   printf("realtime after 2020 and before 2100: %s\n",
          rt.tv_sec > 1577836800 && rt.tv_sec < 4102444800LL ? "yes" : "no");
   printf("realtime nsec in range: %s\n", rt.tv_nsec >= 0 && rt.tv_nsec < 1000000000 ? "yes" : "no");
+  // time() and gettimeofday() lie between two clock_gettime readings taken around them (no
+  // wall-clock allowance, which a loaded machine could exceed).
   time_t t = time(NULL);
-  printf("time() agrees with realtime: %s\n", t >= rt.tv_sec && t - rt.tv_sec <= 5 ? "yes" : "no");
   struct timeval tv;
   gettimeofday(&tv, NULL);
+  struct timespec rt2;
+  clock_gettime(CLOCK_REALTIME, &rt2);
+  printf("time() agrees with realtime: %s\n", t >= rt.tv_sec && t <= rt2.tv_sec ? "yes" : "no");
   printf("gettimeofday agrees with realtime: %s\n",
-         tv.tv_sec >= rt.tv_sec && tv.tv_sec - rt.tv_sec <= 5 && tv.tv_usec < 1000000 ? "yes" : "no");
+         tv.tv_sec >= rt.tv_sec && tv.tv_sec <= rt2.tv_sec && tv.tv_usec < 1000000 ? "yes" : "no");
 
   int64_t prev = now(CLOCK_MONOTONIC);
   int mono_ok = 1;
@@ -99,13 +103,11 @@ int main(void) {
   printf("clock_nanosleep(MONOTONIC, ABSTIME +30ms): %d, reached deadline: %s\n", r,
          b >= a + 30000000 - SLACK_NS ? "yes" : "no");
 
-  // An absolute deadline in the past returns at once.
-  a = now(CLOCK_MONOTONIC);
+  // An absolute deadline in the past returns (at once; waiting would hang until ctest's timeout).
   dl.tv_sec = 0;
   dl.tv_nsec = 1;
   r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL);
-  b = now(CLOCK_MONOTONIC);
-  printf("clock_nanosleep(past deadline): %d, returned within 1s: %s\n", r, b - a < 1000000000 ? "yes" : "no");
+  printf("clock_nanosleep(past deadline): %d\n", r);
 
   a = now(CLOCK_MONOTONIC);
   struct timespec rd = {0, 15 * 1000000};

@@ -56,6 +56,10 @@ static void show(const char* what, const __wasi_event_t* e) {
 #define MS 1000000ull
 // Slack for runtimes whose timers have millisecond granularity.
 #define SLACK (1 * MS)
+// Clocks that must not fire are an hour away: which event came back says that they did not, with
+// no upper bound on the time taken, which a loaded machine could exceed. (Waiting for one would
+// hang the test until ctest's timeout.)
+#define HOUR (3600000 * MS)
 
 int main(void) {
   __wasi_fd_t dir = find_preopen("/sandbox");
@@ -83,17 +87,13 @@ int main(void) {
   printf("nevents=%u\n", (unsigned)n);
   show("userdata 12", find(ev, n, 12));
   check("reached the deadline", t1 >= t0 + 30 * MS - SLACK);
-  check("and did not overshoot by 2s", t1 < t0 + 2000 * MS);
 
   printf("== absolute clock in the past\n");
   in[0] = clock_sub(13, __WASI_CLOCKID_MONOTONIC, 1, __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME);
-  t0 = mono();
   n = 0;
   OK("poll_oneoff", __wasi_poll_oneoff(in, ev, 1, &n));
-  t1 = mono();
   printf("nevents=%u\n", (unsigned)n);
   show("userdata 13", find(ev, n, 13));
-  check("returned at once (< 1s)", t1 - t0 < 1000 * MS);
 
   printf("== relative REALTIME clock, 10ms\n");
   in[0] = clock_sub(14, __WASI_CLOCKID_REALTIME, 10 * MS, 0);
@@ -111,17 +111,14 @@ int main(void) {
   printf("nevents=%u\n", (unsigned)n);
   show("userdata 15", find(ev, n, 15));
 
-  printf("== two clocks: 5s and 15ms\n");
-  in[0] = clock_sub(1, __WASI_CLOCKID_MONOTONIC, 5000 * MS, 0);
+  printf("== two clocks: 1h and 15ms\n");
+  in[0] = clock_sub(1, __WASI_CLOCKID_MONOTONIC, HOUR, 0);
   in[1] = clock_sub(2, __WASI_CLOCKID_MONOTONIC, 15 * MS, 0);
-  t0 = mono();
   n = 0;
   OK("poll_oneoff", __wasi_poll_oneoff(in, ev, 2, &n));
-  t1 = mono();
   printf("nevents=%u\n", (unsigned)n);
   show("userdata 2 (15ms)", find(ev, n, 2));
-  check("5s clock did not fire", find(ev, n, 1) == NULL);
-  check("returned well before 5s", t1 - t0 < 4000 * MS);
+  check("1h clock did not fire", find(ev, n, 1) == NULL);
 
   printf("== regular file: fd_read and fd_write are ready at once\n");
   __wasi_fd_t fd;
@@ -131,22 +128,19 @@ int main(void) {
   OK("seek to 0", __wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos));
   in[0] = fd_sub(21, __WASI_EVENTTYPE_FD_READ, fd);
   in[1] = fd_sub(22, __WASI_EVENTTYPE_FD_WRITE, fd);
-  in[2] = clock_sub(23, __WASI_CLOCKID_MONOTONIC, 5000 * MS, 0);
-  t0 = mono();
+  in[2] = clock_sub(23, __WASI_CLOCKID_MONOTONIC, HOUR, 0);
   n = 0;
   OK("poll_oneoff", __wasi_poll_oneoff(in, ev, 3, &n));
-  t1 = mono();
   printf("nevents=%u\n", (unsigned)n);
   const __wasi_event_t* r = find(ev, n, 21);
   show("fd_read", r);
   if (r) printf("  fd_read nbytes=%llu\n", (unsigned long long)r->fd_readwrite.nbytes);
   show("fd_write", find(ev, n, 22));
   check("clock did not fire", find(ev, n, 23) == NULL);
-  check("returned at once (< 4s)", t1 - t0 < 4000 * MS);
 
   printf("== stdin pipe with data: fd_read ready\n");
   in[0] = fd_sub(31, __WASI_EVENTTYPE_FD_READ, 0);
-  in[1] = clock_sub(32, __WASI_CLOCKID_MONOTONIC, 10000 * MS, 0);
+  in[1] = clock_sub(32, __WASI_CLOCKID_MONOTONIC, HOUR, 0);
   n = 0;
   OK("poll_oneoff", __wasi_poll_oneoff(in, ev, 2, &n));
   printf("nevents=%u\n", (unsigned)n);

@@ -65,8 +65,18 @@ constexpr const char* kUsage =
     "  --help\n"
     "      Show this text.\n"
     "\n"
-    "exit status: the guest's exit code (proc_exit, or 0 when _start returns); 1 on usage or\n"
-    "load errors; 134 when the guest traps (the trap and a Wasm backtrace go to stderr).\n";
+    "exit status: the guest's exit code (proc_exit, or 0 when _start returns); 1 for a proc_exit\n"
+    "code outside 0-255, on usage or load errors; 134 when the guest traps (the trap and a Wasm\n"
+    "backtrace go to stderr).\n";
+
+// The process exit status for the guest's proc_exit code: 0-255 as they are; any other code
+// (which the OS would truncate, 256 to a successful 0) is reported on stderr and becomes 1.
+int process_exit_status(int code) {
+  if (code >= 0 && code <= 255) return code;
+  std::cerr << "corowasm: the guest exited with code " << uint32_t(code)
+            << ", outside 0-255, so the exit status is 1\n";
+  return 1;
+}
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -166,7 +176,7 @@ int report_failure(corowasm::error_code ec, const corowasm::Store& store,
   std::cout.flush();
   if (ec.category() == corowasm::trap_category() && ec.value() == int(corowasm::TrapKind::Exit) + 1 && wasi &&
       wasi->exit_code())
-    return *wasi->exit_code();
+    return process_exit_status(*wasi->exit_code());
   if (ec.category() == corowasm::trap_category()) {
     print_trap(corowasm::last_trap_message(store), corowasm::last_trap_backtrace(store),
                corowasm::last_trap_frames_omitted(store));
