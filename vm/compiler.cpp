@@ -504,12 +504,21 @@ void FunctionCompiler::emit_return() {
   }
   // Locals among the results could be overwritten by an earlier copy: move them to their
   // temporaries first; then every copy goes down (source slot >= destination slot).
-  for (uint32_t i = height() - n; i < height(); ++i)
-    if (stack_[i].kind == Operand::Local) materialize(i);
+  // The operand stack itself is left as it is: a br_if or br_table returns on one path only,
+  // and the locals are still deferred on the others.
+  std::vector<uint32_t> src(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t pos = height() - n + i;
+    src[i] = stack_[pos].slot;
+    if (stack_[pos].kind == Operand::Local) {
+      emit_copy(src[i], temp_slot(pos));
+      src[i] = temp_slot(pos);
+    }
+  }
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
     if (o.kind == Operand::Const) emit_const(o.value, i);
-    else if (o.slot != i) emit_copy(o.slot, i);
+    else if (src[i] != i) emit_copy(src[i], i);
   }
   emit(&h_return, ImmBr{0});
 }
