@@ -10,7 +10,11 @@
 #include <corowasm/corowasm.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,6 +30,10 @@ using unit::leb_u;
 
 constexpr uint8_t kI32 = 0x7F;
 
+// The bound vm/compiler.cpp promises (see the top of that file): bytes of threaded code per
+// byte of Wasm code, whatever the guest.
+constexpr double kMaxCodeBytesPerWasmByte = 48;
+
 // One exported function "f" over i32 only; block types beyond the one-result shorthand become
 // entries of the type section (type 0 is the function's own).
 class ModuleBuilder {
@@ -39,7 +47,8 @@ class ModuleBuilder {
     else leb_s(out, type_index(params, results));
   }
 
-  std::vector<uint8_t> build(uint32_t extra_locals, const std::vector<uint8_t>& body) const {
+  // `table`: a funcref table holding "f" itself, for call_indirect.
+  std::vector<uint8_t> build(uint32_t extra_locals, const std::vector<uint8_t>& body, bool table = false) const {
     std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
     std::vector<uint8_t> types;
     leb_u(types, types_.size());
@@ -52,7 +61,9 @@ class ModuleBuilder {
     }
     unit::section(m, 1, types);
     unit::section(m, 3, {1, 0});
+    if (table) unit::section(m, 4, {1, 0x70, 0, 1});
     unit::section(m, 7, {1, 1, 'f', 0, 0});
+    if (table) unit::section(m, 9, {1, 0, 0x41, 0, 0x0B, 1, 0});
     std::vector<uint8_t> fn;
     if (extra_locals) {
       fn.push_back(1);
@@ -195,6 +206,13 @@ TEST_CASE("branch values: br_table to the function label and to a block, with de
     CHECK(run(w2, {1, 2, 2}) == V{6, 100, 200});
     CHECK(run(w2, {1, 2, 3}) == V{3, 2, 1});
   }
+}
+
+TEST_CASE("branch values: block and loop params of different types keep their own types") {
+  Engine engine;
+  Instance inst = unit::compile(engine, "block_params").instantiate();
+  CHECK(inst.call_sync("f", {}) == std::vector<Value>{Value::i32(1), Value::i64(5)});
+  CHECK(inst.call_sync("g", {Value::i32(3)}) == std::vector<Value>{Value::i64(10), Value::i32(0)});
 }
 
 TEST_CASE("branch values: br_if to block, loop and if labels with two values") {
@@ -579,6 +597,8 @@ TEST_CASE("branch values: random multi-value branchy modules agree with a direct
     emit(fn, mb, a);
     std::vector<uint8_t> wasm = mb.build(kExtraLocals + 1, a.end().b);
     Module module = engine.compile(wasm);
+    ModuleStats st = module.stats();
+    CHECK(st.compiled_code_bytes <= kMaxCodeBytesPerWasmByte * double(st.wasm_code_bytes));
     Instance inst = module.instantiate();
     std::mt19937 args_rng(seed * 7919u);
     for (int call = 0; call < 4; ++call) {
@@ -613,4 +633,168 @@ TEST_CASE("branch values: random multi-value branchy modules agree with a direct
                   << mismatches << " mismatches");
   CHECK(mismatches == 0);
   CHECK(trapped < checked / 4);  // most calls run to a result
+}
+
+// ---- the size of the threaded code ----
+namespace {
+
+struct Sized {
+  ModuleStats stats;
+  double ms;
+};
+Sized compile_sized(const std::vector<uint8_t>& wasm) {
+  Engine engine;
+  auto t0 = std::chrono::steady_clock::now();
+  Module m = engine.compile(wasm);
+  auto t1 = std::chrono::steady_clock::now();
+  return {m.stats(), std::chrono::duration<double, std::milli>(t1 - t0).count()};
+}
+
+// Compiles `wasm`, prints its sizes and compile time, and checks the bound.
+void check_size(const char* what, const std::vector<uint8_t>& wasm) {
+  Sized s = compile_sized(wasm);
+  double ratio = double(s.stats.compiled_code_bytes) / double(s.stats.wasm_code_bytes);
+  MESSAGE(std::string(what) << ": " << s.stats.wasm_code_bytes << " bytes of wasm code -> " << s.stats.compiled_code_bytes
+               << " bytes of threaded code (" << ratio << " per byte), compiled in " << s.ms << " ms");
+  CHECK(s.stats.compiled_code_bytes <= kMaxCodeBytesPerWasmByte * double(s.stats.wasm_code_bytes));
+}
+
+constexpr uint32_t kLive = 1000, kBranches = 10000;
+
+}  // namespace
+
+TEST_CASE("code size: A values kept across N br_if to a label of A values") {
+  SUBCASE("the function's label, deferred local.gets") {
+    ModuleBuilder mb(1, kLive);
+    Asm a;
+    for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+    for (uint32_t i = 0; i < kBranches; ++i) a.get(0).br_if(0);
+    check_size("function label, local.gets", mb.build(0, a.end().b));
+  }
+  SUBCASE("the function's label, constants") {
+    ModuleBuilder mb(1, kLive);
+    Asm a;
+    for (uint32_t i = 0; i < kLive; ++i) a.i32(int32_t(i));
+    for (uint32_t i = 0; i < kBranches; ++i) a.get(0).br_if(0);
+    check_size("function label, constants", mb.build(0, a.end().b));
+  }
+  SUBCASE("a block's label, one value below (the values never in place)") {
+    ModuleBuilder mb(1, kLive);
+    Asm a;
+    a.open(kBlock, mb, 0, kLive).i32(0);
+    for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+    for (uint32_t i = 0; i < kBranches; ++i) a.get(0).br_if(0);
+    check_size("block label, values above a junk value", mb.build(0, a.br(0).end().end().b));
+  }
+  SUBCASE("a loop's label, a constant and a local.get per branch") {
+    ModuleBuilder mb(1, kLive);
+    Asm a;
+    for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+    a.open(kLoop, mb, kLive, kLive);
+    for (uint32_t i = 0; i < kBranches; ++i) a.op(kDrop).i32(int32_t(i)).get(0).br_if(0);
+    check_size("loop label, the top value replaced each time", mb.build(0, a.end().end().b));
+  }
+}
+
+TEST_CASE("code size: nested blocks of A results, each moving them by one slot") {
+  // (i32.const 0  block (result i32 x A)) x M; local.get 0 x A; (end br 0) x M
+  constexpr uint32_t kLevels = 3000;
+  ModuleBuilder mb(1, kLive);
+  Asm a;
+  for (uint32_t i = 0; i < kLevels; ++i) a.i32(0).open(kBlock, mb, 0, kLive);
+  for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+  for (uint32_t i = 0; i < kLevels; ++i) a.end().br(0);
+  check_size("nested blocks with a junk value each", mb.build(0, a.end().b));
+}
+
+TEST_CASE("code size: br_table with many entries") {
+  constexpr uint32_t kEntries = 50000;
+  SUBCASE("A values, entries alternating between the function and a block") {
+    ModuleBuilder mb(1, kLive);
+    Asm a;
+    a.open(kBlock, mb, 0, kLive);
+    for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+    std::vector<uint32_t> ds;
+    for (uint32_t i = 0; i < kEntries; ++i) ds.push_back(i % 2);
+    a.get(0).br_table(ds, 0).end();
+    check_size("br_table of A values", mb.build(0, a.end().b));
+  }
+  SUBCASE("one constant, entries to 100 nested blocks") {
+    ModuleBuilder mb(1, 1);
+    Asm a;
+    for (uint32_t i = 0; i < 100; ++i) a.open(kBlock, mb, 0, 1);
+    std::vector<uint32_t> ds;
+    for (uint32_t i = 0; i < kEntries; ++i) ds.push_back(i % 100);
+    a.i32(5).get(0).br_table(ds, 0);
+    for (uint32_t i = 0; i < 100; ++i) a.end();
+    check_size("br_table of one constant", mb.build(0, a.end().b));
+  }
+}
+
+TEST_CASE("code size: br_tables whose every entry needs a stub that writes a constant") {
+  // D nested (block (result i32)); at each level from the innermost out:
+  //   drop  i32.const 5  local.get 0  br_table 0 1 .. level-1 (default 0)  end
+  // Every entry of every table reaches a different label: the worst case per byte of Wasm.
+  constexpr uint32_t kDepth = 300;
+  ModuleBuilder mb(1, 1);
+  Asm a;
+  for (uint32_t i = 0; i < kDepth; ++i) a.open(kBlock, mb, 0, 1);
+  a.i32(0);
+  for (uint32_t level = kDepth; level > 0; --level) {
+    std::vector<uint32_t> ds;
+    for (uint32_t d = 0; d < level; ++d) ds.push_back(d);
+    a.op(kDrop).i32(5).get(0).br_table(ds, 0).end();
+  }
+  check_size("br_tables of a constant to every enclosing label", mb.build(0, a.end().b));
+}
+
+TEST_CASE("code size: A results of a return_call_indirect, N times") {
+  // (func (param i32) (result i32 x A)
+  //   (block  local.get 0 br_if 0  local.get 0 i32.const 0 return_call_indirect (type 0)) x N
+  //   local.get 0 x A)
+  ModuleBuilder mb(1, kLive);
+  Asm a;
+  for (uint32_t i = 0; i < kBranches; ++i) {
+    a.open(kBlock, mb, 0, 0).get(0).br_if(0).get(0).i32(0);
+    a.op(0x13).op(0).op(0).end();
+  }
+  for (uint32_t i = 0; i < kLive; ++i) a.get(0);
+  check_size("return_call_indirect of A results", mb.build(0, a.end().b, true));
+}
+
+TEST_CASE("code size and compile time: a deep operand stack under many blocks and local.sets") {
+  // 40,000 values stay on the stack while 10,000 blocks open and close and 10,000 local.sets
+  // run: neither may scan the whole stack (printing the time; the assertion is the size).
+  ModuleBuilder mb(1, 0);
+  Asm a;
+  for (uint32_t i = 0; i < 20000; ++i) a.i32(int32_t(i)).get(0);
+  for (uint32_t i = 0; i < kBranches; ++i) a.open(kBlock, mb, 0, 0).end().i32(1).set(0);
+  a.op(0x0F);
+  check_size("deep stack, blocks and local.sets", mb.build(0, a.end().b));
+}
+
+TEST_CASE("code size: every spec module within the bound") {
+  Engine engine;
+  size_t compiled = 0;
+  double worst = 0;
+  std::string worst_path;
+  std::error_code ec;
+  for (auto& e : std::filesystem::recursive_directory_iterator(COROWASM_UNIT_SPEC_DIR, ec)) {
+    if (!e.is_regular_file() || e.path().extension() != ".wasm") continue;
+    std::optional<Module> m;
+    try {
+      m.emplace(engine.compile(unit::read_bytes(e.path().string())));
+    } catch (const std::exception&) {
+      continue;  // malformed or invalid on purpose
+    }
+    ModuleStats st = m->stats();
+    ++compiled;
+    if (st.wasm_code_bytes == 0) continue;
+    double ratio = double(st.compiled_code_bytes) / double(st.wasm_code_bytes);
+    CHECK_MESSAGE(ratio <= kMaxCodeBytesPerWasmByte, e.path().string());
+    if (ratio > worst) worst = ratio, worst_path = e.path().string();
+  }
+  MESSAGE(compiled << " spec modules compiled; the most threaded code per byte of wasm: " << worst << " (" << worst_path
+                   << ")");
+  CHECK(compiled > 500);
 }
