@@ -593,7 +593,7 @@ void FunctionCompiler::emit_return() {
   }
   // Several results were settled by the caller (it must not be done here: a br_if or
   // br_table returns on one path only, and the others still see the operand stack).
-  emit_move(n, 0);
+  if (n >= kMoveArity) emit_move(n, 0);
   emit(&h_return, ImmBr{0});
 }
 

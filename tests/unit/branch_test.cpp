@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "handlers.h"
+#include "module.h"
 #include "test_util.h"
 
 using namespace corowasm;
@@ -797,4 +799,24 @@ TEST_CASE("code size: every spec module within the bound") {
   MESSAGE(compiled << " spec modules compiled; the most threaded code per byte of wasm: " << worst << " (" << worst_path
                    << ")");
   CHECK(compiled > 500);
+}
+
+TEST_CASE("code size: no move for a function without results or with one") {
+  // (func (param i32) (result R)  (block local.get 0 br_if 1 (R ? local.get 0) return) ... )
+  for (uint32_t results : {0u, 1u}) {
+    ModuleBuilder mb(1, results);
+    Asm a;
+    a.open(kBlock, mb, 0, 0);
+    if (results) a.get(0);
+    a.get(0).br_if(1);
+    if (results) a.op(kDrop);
+    a.end();
+    if (results) a.get(0);
+    a.op(0x0F);
+    Engine engine;
+    Module m = engine.compile(mb.build(0, a.end().b));
+    std::string code;
+    for (auto& f : m.data()->codes) code += corowasm::detail::disassemble(*f);
+    CHECK_MESSAGE(code.find("move") == std::string::npos, code);
+  }
 }
