@@ -11,11 +11,36 @@
 // Deferred operands become Temps ("materialise") wherever the code needs the value in its
 // canonical slot: before a block starts, as call arguments and branch values, and before a
 // local.set would overwrite a local still referenced from the stack.
+//
+// Hostile guests: the threaded code is linear in the size of the Wasm code, at most 48 bytes
+// of threaded code per byte of Wasm code (tests/unit/branch_test.cpp, kMaxCodeBytesPerWasmByte).
+// Every instruction emits a bounded number of handlers itself. What is not bounded per
+// instruction is paid for by the instruction that created it: a deferred operand is
+// materialised at most once (Local/Const -> Temp is one-way), so each local.get, local.tee or
+// constant (2 bytes or more) pays for one copy or constant (24 bytes at most). Branch values
+// need care, since a br_if keeps its values for the fall-through path and a br_table copies
+// them once per target:
+//  - one value (the usual case) is copied per branch, as it always was: one h_copy/h_const;
+//  - two or more (kMoveArity) are first settled into their temporaries on the path common to
+//    all successors (paid for by the pushes, as above); being consecutive slots, they then
+//    move to the label's as one h_move. Nothing is emitted per value per branch.
+// br_table entries to the same label share one stub. At most kMaxDeferred operands stay
+// deferred (the oldest is materialised when one more is pushed), so local.set and block entry
+// look at O(1) operands, and check_top re-checks only the values replaced since the last check.
+// The worst instructions per byte: a br_table entry (1 byte) whose stub writes a constant and
+// jumps, 24 + 16 bytes plus its 4-byte table slot = 44; select (1 byte), 32; br_if (2 bytes)
+// with a constant to move, 16 + 24 + 16 = 56.
+// Compile time is linear too, except that a call or a block end pushes its results one by one:
+// O(arity) for an instruction whose type (in the type section) has that many values.
 #include "compiler.h"
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
+#include <stdexcept>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "handlers.h"
 #include "numeric.h"
@@ -27,6 +52,20 @@ namespace {
 constexpr ValType kUnknown = ValType(0);  // the bottom type of unreachable code
 constexpr uint32_t kMaxLocals = 50'000;
 constexpr size_t kNoCode = SIZE_MAX;
+constexpr uint32_t kMaxDeferred = 32;  // deferred (Local/Const) operands on the stack at once
+// Branch values from this many on are settled in their temporaries and moved as one block.
+constexpr uint32_t kMoveArity = 2;
+
+// Types of labels point into the module's type section or here (single-result block types),
+// so a block costs O(1) memory however many values its type has.
+constexpr ValType kSingleTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128,
+                                    ValType::FuncRef, ValType::ExternRef};
+std::span<const ValType> single_type(ValType t) {
+  for (const ValType& s : kSingleTypes)
+    if (s == t) return {&s, 1};
+  return {};
+}
+using Types = std::span<const ValType>;
 
 bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64 || t == kUnknown;
@@ -114,14 +153,14 @@ struct Fixup {
 
 struct Control {
   Op kind;  // Block, Loop, If, Else, or Call for the function body itself
-  std::vector<ValType> params, results;
+  Types params, results;
   uint32_t height = 0;  // operand stack height below the params
   bool unreachable = false;  // after br/return/...: the operand stack is polymorphic
   bool dead = false;         // inside unreachable code: validated, but no code is emitted
   size_t loop_start = 0;  // Loop: cell index branches jump to
   std::vector<Fixup> fixups;
   std::optional<Fixup> else_fixup;  // If: the branch taken when the condition is false
-  const std::vector<ValType>& label_types() const { return kind == Op::Loop ? params : results; }
+  Types label_types() const { return kind == Op::Loop ? params : results; }
 };
 
 // What the last emitted instruction computed, for fusions that rewrite it.
@@ -238,21 +277,22 @@ class FunctionCompiler {
   uint32_t height() const { return uint32_t(stack_.size()); }
   uint32_t temp_slot(uint32_t pos) const { return num_locals_ + pos; }
 
-  void push(ValType t) {
-    Operand o;
-    o.type = t;
-    o.kind = Operand::Temp;
-    o.slot = temp_slot(height());
+  // Every push goes through here: deferred_ lists the stack positions of deferred operands.
+  void push_operand(const Operand& o) {
     stack_.push_back(o);
     max_height_ = std::max(max_height_, height());
+    if (o.kind == Operand::Temp) return;
+    deferred_.push_back(height() - 1);
+    if (deferred_.size() > kMaxDeferred) materialize(deferred_.front());
   }
-  void push_local(uint32_t idx) {
-    stack_.push_back(Operand{locals_[idx], Operand::Local, idx, 0});
-    max_height_ = std::max(max_height_, height());
-  }
-  void push_const(ValType t, uint64_t bits) {
-    stack_.push_back(Operand{t, Operand::Const, temp_slot(height()), bits});
-    max_height_ = std::max(max_height_, height());
+  void push(ValType t) { push_operand(Operand{t, Operand::Temp, temp_slot(height()), 0}); }
+  void push_local(uint32_t idx) { push_operand(Operand{locals_[idx], Operand::Local, idx, 0}); }
+  void push_const(ValType t, uint64_t bits) { push_operand(Operand{t, Operand::Const, temp_slot(height()), bits}); }
+  // Drop everything above height h.
+  void truncate_stack(uint32_t h) {
+    stack_.resize(h);
+    low_water_ = std::min(low_water_, h);
+    while (!deferred_.empty() && deferred_.back() >= h) deferred_.pop_back();
   }
 
   Operand pop_any() {
@@ -262,7 +302,7 @@ class FunctionCompiler {
       invalid("type mismatch");
     }
     Operand o = stack_.back();
-    stack_.pop_back();
+    truncate_stack(height() - 1);
     return o;
   }
   Operand pop(ValType expected) {
@@ -270,11 +310,27 @@ class FunctionCompiler {
     if (o.type != expected && o.type != kUnknown && expected != kUnknown) invalid("type mismatch");
     return o;
   }
-  void pop_values(const std::vector<ValType>& types) {
-    for (size_t i = types.size(); i-- > 0;) pop(types[i]);
-  }
-  void push_values(const std::vector<ValType>& types) {
+  void push_values(Types types) {
     for (ValType t : types) push(t);
+  }
+  // Check that the top values have `types` and leave them there (as the label's types, for
+  // br_if, when `retype`). A check repeated on the same stack (N br_if to a label of A values)
+  // looks only at the values replaced since the last one: O(changes), not O(A) per branch.
+  void check_top(Types types, bool retype) {
+    size_t n = types.size();
+    size_t from = 0;  // types[from..] are checked
+    const LastCheck& l = last_check_;
+    if (l.types == types.data() && l.n == n && l.height == height() && l.epoch == control_epoch_ &&
+        (l.retyped || !retype) && height() >= n)
+      from = std::min(n, size_t(std::max<int64_t>(0, int64_t(low_water_) - int64_t(height() - n))));
+    std::vector<Operand> vals;
+    for (size_t i = n; i-- > from;) vals.push_back(pop(types[i]));
+    for (size_t i = vals.size(); i-- > 0;) {
+      if (retype) vals[i].type = types[n - 1 - i];
+      push_operand(vals[i]);
+    }
+    if (from == 0 || !(l.retyped || !retype)) last_check_ = {types.data(), n, height(), control_epoch_, retype};
+    low_water_ = height();
   }
 
   // The slot holding `o`, which was just popped from stack position `pos`; constants are
@@ -296,25 +352,47 @@ class FunctionCompiler {
     else emit_const(o.value, dst);
     o.kind = Operand::Temp;
     o.slot = dst;
+    deferred_.erase(std::find(deferred_.begin(), deferred_.end(), pos));
   }
-  void materialize_locals(uint32_t from) {
-    for (uint32_t i = from; i < height(); ++i)
-      if (stack_[i].kind == Operand::Local) materialize(i);
+  // Materialise the deferred operands that `pred` selects, bottom to top.
+  template <class Pred>
+  void materialize_if(Pred&& pred) {
+    std::vector<uint32_t> selected;
+    for (uint32_t pos : deferred_)
+      if (pred(pos)) selected.push_back(pos);
+    for (uint32_t pos : selected) materialize(pos);
+  }
+  void materialize_locals() {
+    materialize_if([&](uint32_t pos) { return stack_[pos].kind == Operand::Local; });
   }
   void materialize_top(uint32_t n) {
-    for (uint32_t i = height() - n; i < height(); ++i) materialize(i);
+    materialize_if([&](uint32_t pos) { return pos >= height() - n; });
+  }
+  // Are the top n values all Temps (in their canonical, consecutive slots)?
+  bool top_settled(uint32_t n) const { return deferred_.empty() || deferred_.back() < height() - n; }
+  // Branch values that move as one block are settled before any code that branches on them,
+  // on the path common to all successors (see the top of the file).
+  void settle_branch_values(uint32_t n) {
+    if (n >= kMoveArity) materialize_top(n);
+  }
+  // Move the top n (settled) values to slots dst.. as one block.
+  void emit_move(uint32_t n, uint32_t dst) {
+    if (!top_settled(n)) throw std::logic_error("compiler: branch values moved before they were settled");
+    uint32_t src = temp_slot(height() - n);
+    if (src != dst) emit(&h_move, ImmMove{src, dst, n});
   }
 
   // ---- control ----
-  struct BlockType { std::vector<ValType> params, results; };
+  struct BlockType { Types params, results; };
   BlockType read_block_type();
   Control& label(uint32_t depth) {
     if (depth >= ctrl_.size()) invalid("unknown label");
     return ctrl_[ctrl_.size() - 1 - depth];
   }
   void set_unreachable() {
+    ++control_epoch_;
     ctrl_.back().unreachable = true;
-    stack_.resize(ctrl_.back().height);
+    truncate_stack(ctrl_.back().height);
   }
   // Copy the top label-arity values to the label's slots (a branch's values).
   void copy_branch_values(const Control& target);
@@ -333,12 +411,10 @@ class FunctionCompiler {
   // At `else`/`end`: the stack must hold exactly the block's results; move them to their
   // canonical slots, where every path into the label leaves them.
   void close_arm(const Control& c) {
-    std::vector<Operand> vals;
-    for (size_t i = c.results.size(); i-- > 0;) vals.push_back(pop(c.results[i]));
-    if (height() != c.height) invalid("type mismatch");
-    for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+    check_top(c.results, false);
+    if (height() != c.height + c.results.size()) invalid("type mismatch");
     materialize_top(uint32_t(c.results.size()));
-    stack_.resize(c.height);
+    truncate_stack(c.height);
   }
 
   // ---- instructions ----
@@ -364,6 +440,19 @@ class FunctionCompiler {
   std::vector<ValType> locals_;
   uint32_t num_locals_ = 0;
   std::vector<Operand> stack_;
+  std::vector<uint32_t> deferred_;  // positions of the non-Temp operands in stack_, ascending
+  // The last check_top: the top `n` values had types `types` at stack height `height`, and
+  // none below low_water_ has been popped since. control_epoch_ changes with every control
+  // frame change (which changes what pop may see).
+  struct LastCheck {
+    const ValType* types = nullptr;
+    size_t n = 0;
+    uint32_t height = 0;
+    uint64_t epoch = 0;
+    bool retyped = false;
+  } last_check_;
+  uint32_t low_water_ = 0;
+  uint64_t control_epoch_ = 0;
   std::vector<Control> ctrl_;
   uint32_t max_height_ = 0;
   size_t op_offset_ = 0;
@@ -381,7 +470,7 @@ FunctionCompiler::BlockType FunctionCompiler::read_block_type() {
   if (b == 0x40) {
     r_.u8();
   } else if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F) {
-    bt.results.push_back(read_val_type(r_));
+    bt.results = single_type(read_val_type(r_));
   } else {
     int64_t idx = r_.s33();
     if (idx < 0 || uint64_t(idx) >= m_.types.size()) invalid("unknown type");
@@ -392,8 +481,8 @@ FunctionCompiler::BlockType FunctionCompiler::read_block_type() {
 }
 
 bool FunctionCompiler::branch_values_in_place(const Control& target) const {
-  const auto& types = target.label_types();
-  uint32_t n = uint32_t(types.size());
+  uint32_t n = uint32_t(target.label_types().size());
+  if (n >= kMoveArity) return top_settled(n) && height() - n == target.height;
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
     if (o.kind != Operand::Temp || o.slot != temp_slot(target.height + i)) return false;
@@ -402,8 +491,8 @@ bool FunctionCompiler::branch_values_in_place(const Control& target) const {
 }
 
 void FunctionCompiler::copy_branch_values(const Control& target) {
-  const auto& types = target.label_types();
-  uint32_t n = uint32_t(types.size());
+  uint32_t n = uint32_t(target.label_types().size());
+  if (n >= kMoveArity) return emit_move(n, temp_slot(target.height));
   // Ascending order is safe: a Temp source at position p moves to a position <= p, and Local
   // or Const sources do not alias the temporaries.
   for (uint32_t i = 0; i < n; ++i) {
@@ -502,25 +591,17 @@ void FunctionCompiler::emit_return() {
     }
     return;
   }
-  // Locals among the results could be overwritten by an earlier copy: move them to their
-  // temporaries first; then every copy goes down (source slot >= destination slot).
-  for (uint32_t i = height() - n; i < height(); ++i)
-    if (stack_[i].kind == Operand::Local) materialize(i);
-  for (uint32_t i = 0; i < n; ++i) {
-    const Operand& o = stack_[height() - n + i];
-    if (o.kind == Operand::Const) emit_const(o.value, i);
-    else if (o.slot != i) emit_copy(o.slot, i);
-  }
+  // Several results were settled by the caller (it must not be done here: a br_if or
+  // br_table returns on one path only, and the others still see the operand stack).
+  if (n >= kMoveArity) emit_move(n, 0);
   emit(&h_return, ImmBr{0});
 }
 
 void FunctionCompiler::return_sequence() {
   // `return`: the function's results are the top values, whatever lies below.
   // Validate the results without losing the operands: pop them, then put them back.
-  const auto& res = type_->results;
-  std::vector<Operand> vals;
-  for (size_t i = res.size(); i-- > 0;) vals.push_back(pop(res[i]));
-  for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+  check_top(type_->results, false);
+  settle_branch_values(uint32_t(type_->results.size()));
   emit_return();
   set_unreachable();
 }
@@ -544,7 +625,7 @@ void FunctionCompiler::compile() {
 
   Control fn;
   fn.kind = Op::Call;
-  fn.results = type_->results;
+  fn.results = Types(type_->results);
   ctrl_.push_back(std::move(fn));
 
   while (!ctrl_.empty()) {
@@ -708,12 +789,10 @@ void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
   if (tail && ft.results != type_->results) invalid("type mismatch");
   uint32_t n = uint32_t(ft.params.size());
   // Validate the arguments, then give them their canonical consecutive slots.
-  std::vector<Operand> args;
-  for (size_t i = n; i-- > 0;) args.push_back(pop(ft.params[i]));
-  for (size_t i = n; i-- > 0;) stack_.push_back(args[i]);
+  check_top(ft.params, false);
   uint32_t base = height() - n;
   materialize_top(n);
-  stack_.resize(base);
+  truncate_stack(base);
   uint32_t args_slot = temp_slot(base);
   bool imported = func_index < m_.num_imported_funcs;
   if (!imported) {
@@ -725,9 +804,9 @@ void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
     emit(tail ? &h_return_call_import : &h_call_import, ImmCallImport{func_index, args_slot});
     if (tail) {
       // A host callee returns here; its results sit at args_slot.
-      for (uint32_t i = 0; i < ft.results.size(); ++i) push(ft.results[i]);
+      push_values(ft.results);
       emit_return();
-      stack_.resize(base);
+      truncate_stack(base);
     }
   }
   if (tail) {
@@ -748,22 +827,18 @@ void FunctionCompiler::compile_call_indirect(bool tail) {
   if (tail && ft.results != type_->results) invalid("type mismatch");
   Operand idx = pop(ValType::I32);
   uint32_t n = uint32_t(ft.params.size());
-  std::vector<Operand> args;
-  for (size_t i = n; i-- > 0;) args.push_back(pop(ft.params[i]));
-  for (size_t i = n; i-- > 0;) stack_.push_back(args[i]);
+  check_top(ft.params, false);
   uint32_t base = height() - n;
   // The index sits right above the arguments.
-  stack_.push_back(idx);
-  uint32_t idx_slot = slot_of(idx, height() - 1);
-  stack_.pop_back();
+  uint32_t idx_slot = slot_of(idx, height());
   materialize_top(n);
-  stack_.resize(base);
+  truncate_stack(base);
   uint32_t args_slot = temp_slot(base);
   emit(tail ? &h_return_call_indirect : &h_call_indirect, ImmCallIndirect{m_.type_ids[type_index], table, idx_slot, args_slot});
   if (tail) {
-    for (uint32_t i = 0; i < ft.results.size(); ++i) push(ft.results[i]);
+    push_values(ft.results);
     emit_return();
-    stack_.resize(base);
+    truncate_stack(base);
     set_unreachable();
     return;
   }
@@ -840,15 +915,10 @@ void FunctionCompiler::compile_instruction(Op op) {
       }
       uint32_t np = uint32_t(bt.params.size());
       if (height() < ctrl_.back().height + np && !ctrl_.back().unreachable) invalid("type mismatch");
-      std::vector<Operand> params;
-      for (size_t i = np; i-- > 0;) params.push_back(pop(bt.params[i]));
-      for (size_t i = np; i-- > 0;) {
-        params[i].type = bt.params[i];  // inside, the params have their declared types
-        stack_.push_back(params[i]);
-      }
+      check_top(bt.params, true);  // inside, the params have their declared types
       // Inside the block a local.set must not change values pushed before it, and branches
       // to the label find its params in their canonical slots.
-      materialize_locals(0);
+      materialize_locals();
       materialize_top(np);
       Control c;
       c.kind = op;
@@ -875,6 +945,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       // emits nothing.
       c.dead = !reachable();
       ctrl_.push_back(std::move(c));
+      ++control_epoch_;
       return;
     }
 
@@ -884,6 +955,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       close_arm(c);
       jump_to(c);  // the then-arm skips the else-arm (nothing is emitted when unreachable)
       c.kind = Op::Else;
+      ++control_epoch_;
       c.unreachable = false;  // the else-arm is live exactly when the `if` was (c.dead)
       if (c.else_fixup) {
         patch(*c.else_fixup, label_here());
@@ -896,24 +968,24 @@ void FunctionCompiler::compile_instruction(Op op) {
 
     case Op::End: {
       Control& c = ctrl_.back();
-      if (c.kind == Op::If && c.params != c.results) invalid("type mismatch");
+      if (c.kind == Op::If && !std::ranges::equal(c.params, c.results)) invalid("type mismatch");
       if (c.kind == Op::Call) {
         // The function body's end returns; branches to the function label were compiled
         // as returns of their own.
-        const auto& res = c.results;
-        std::vector<Operand> vals;
-        for (size_t i = res.size(); i-- > 0;) vals.push_back(pop(res[i]));
-        if (height() != c.height) invalid("type mismatch");
-        for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+        check_top(c.results, false);
+        if (height() != c.height + c.results.size()) invalid("type mismatch");
+        settle_branch_values(uint32_t(c.results.size()));
         emit_return();
         ctrl_.pop_back();
+        ++control_epoch_;
         return;
       }
       close_arm(c);
       if (c.else_fixup) patch(*c.else_fixup, label_here());
       bind(c.fixups);
-      std::vector<ValType> results = std::move(c.results);
+      Types results = c.results;
       ctrl_.pop_back();
+      ++control_epoch_;
       push_values(results);
       return;
     }
@@ -921,10 +993,8 @@ void FunctionCompiler::compile_instruction(Op op) {
     case Op::Br: {
       uint32_t depth = r_.u32();
       Control& target = label(depth);
-      const auto& types = target.label_types();
-      std::vector<Operand> vals;
-      for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
-      for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+      check_top(target.label_types(), false);
+      settle_branch_values(uint32_t(target.label_types().size()));
       if (&target == &ctrl_.front()) {
         emit_return();
       } else {
@@ -940,14 +1010,10 @@ void FunctionCompiler::compile_instruction(Op op) {
       Operand cond = pop(ValType::I32);
       uint32_t cond_pos = height();
       Control& target = label(depth);
-      const auto& types = target.label_types();
-      std::vector<Operand> vals;
-      for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
-      for (size_t i = vals.size(); i-- > 0;) {
-        vals[i].type = types[vals.size() - 1 - i];  // br_if leaves the label's types
-        stack_.push_back(vals[i]);
-      }
+      check_top(target.label_types(), true);  // br_if leaves the label's types
       if (!reachable()) return;
+      // Before the branch: both paths see the settled values.
+      settle_branch_values(uint32_t(target.label_types().size()));
       bool to_function = &target == &ctrl_.front();
       if (!to_function && branch_values_in_place(target)) {
         cond_branch(cond, cond_pos, true, [&](Handler h, auto imm, size_t rel_offset) {
@@ -980,16 +1046,15 @@ void FunctionCompiler::compile_instruction(Op op) {
       Operand idx = pop(ValType::I32);
       uint32_t idx_pos = height();
       size_t arity = label(depths[count]).label_types().size();
+      std::unordered_set<uint32_t> checked;
       for (uint32_t d : depths) {
         Control& target = label(d);
-        const auto& types = target.label_types();
-        if (types.size() != arity) invalid("type mismatch");
-        // Check the operand types against this label without consuming them.
-        std::vector<Operand> vals;
-        for (size_t i = types.size(); i-- > 0;) vals.push_back(pop(types[i]));
-        for (size_t i = vals.size(); i-- > 0;) stack_.push_back(vals[i]);
+        if (target.label_types().size() != arity) invalid("type mismatch");
+        // Check the operand types against this label without consuming them (once a label).
+        if (checked.insert(d).second) check_top(target.label_types(), false);
       }
       if (reachable()) {
+        settle_branch_values(uint32_t(arity));  // before the index: every entry sees them settled
         uint32_t s = slot_of(idx, idx_pos);
         size_t at = code_.size();
         code_.resize(at + 2 + (count + 2) / 2);
@@ -999,7 +1064,7 @@ void FunctionCompiler::compile_instruction(Op op) {
         std::memcpy(&code_[at + 1], &bt, sizeof bt);
         producer_.start = kNoCode;
         // Each entry jumps straight to its label when no values move, else to a stub that
-        // moves them and jumps.
+        // moves them and jumps; entries to the same label share its stub.
         std::vector<size_t> stubs;
         for (uint32_t i = 0; i <= count; ++i) {
           Control& target = label(depths[i]);
@@ -1012,9 +1077,15 @@ void FunctionCompiler::compile_instruction(Op op) {
             stubs.push_back(i);
           }
         }
+        std::unordered_map<uint32_t, size_t> stub_of_depth;
         for (uint32_t i : stubs) {
-          Control& target = label(depths[i]);
           size_t pos = (at + 2) * sizeof(Cell) + 4 * size_t(i);
+          auto [it, fresh] = stub_of_depth.try_emplace(depths[i], code_.size());
+          if (!fresh) {
+            patch(Fixup{at, pos}, it->second);
+            continue;
+          }
+          Control& target = label(depths[i]);
           patch(Fixup{at, pos}, label_here());
           if (&target == &ctrl_.front()) {
             emit_return();
@@ -1088,13 +1159,7 @@ void FunctionCompiler::compile_instruction(Op op) {
       Operand v = pop(locals_[idx]);
       uint32_t pos = height();
       if (reachable() && !(v.kind == Operand::Local && v.slot == idx)) {
-        bool referenced = false;
-        for (auto& o : stack_)
-          if (o.kind == Operand::Local && o.slot == idx) referenced = true;
-        if (referenced) {
-          for (uint32_t i = 0; i < height(); ++i)
-            if (stack_[i].kind == Operand::Local && stack_[i].slot == idx) materialize(i);
-        }
+        materialize_if([&](uint32_t i) { return stack_[i].kind == Operand::Local && stack_[i].slot == idx; });
         Producer p = producer_;
         if (v.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == v.slot) {
           write_u32(p.dst_byte_pos, idx);  // the producer writes the local directly

@@ -459,6 +459,12 @@ CW_HANDLER(h_copy2) {
   CW_NEXT_ACC(cells_of<ImmCopy2>, v);
 }
 
+CW_HANDLER(h_move) {
+  auto a = imm<ImmMove>(ip);
+  for (uint32_t i = 0; i < a.n; ++i) fp[a.d + i] = fp[a.s + i];  // upwards: d <= s
+  CW_NEXT(cells_of<ImmMove>);
+}
+
 CW_HANDLER(h_i32_add2_si) {
   auto a = imm<ImmAdd2>(ip);
   put<uint32_t>(fp, a.d1, get<uint32_t>(fp, a.a1) + a.k1);
@@ -991,7 +997,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
           n[op_branch_handler(u, c, k)] = {std::string(op_name(u)) + "->br_if." + op_name(c) + (k ? "_si" : "_ss"),
                                            cells_of<ImmOpBr>};
 #define CW_INFO(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
-    CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_copy2, ImmCopy2) CW_INFO(h_i32_add2_si, ImmAdd2) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
+    CW_INFO(h_unreachable, ImmBr) CW_INFO(h_copy, ImmSD) CW_INFO(h_copy2, ImmCopy2) CW_INFO(h_move, ImmMove) CW_INFO(h_i32_add2_si, ImmAdd2) CW_INFO(h_const, ImmKD) CW_INFO(h_br, ImmBr)
     CW_INFO(h_br_nz, ImmBrS) CW_INFO(h_br_z, ImmBrS) CW_INFO(h_br_nz_acc, ImmBrS) CW_INFO(h_br_z_acc, ImmBrS) CW_INFO(h_return, ImmBr) CW_INFO(h_return1, ImmSD)
     CW_INFO(h_call, ImmCall) CW_INFO(h_call_import, ImmCallImport) CW_INFO(h_call_indirect, ImmCallIndirect)
     CW_INFO(h_return_call, ImmCall) CW_INFO(h_return_call_import, ImmCallImport)

@@ -49,6 +49,7 @@ struct ImmCallImport { uint32_t func, args; };
 struct ImmCallIndirect { uint32_t type_id, table, index, args; };
 struct ImmSelect { uint32_t c, a, b, d; };
 struct ImmCopy2 { uint32_t s1, d1, s2, d2; };             // two copies, in order
+struct ImmMove { uint32_t s, d, n; };                     // n slots from s down to d (d <= s)
 struct ImmAdd2 { uint32_t a1, d1, k1, a2, d2, k2; };       // two i32.add_si, in order
 struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a constant
 struct ImmIdxS { uint32_t idx, s; };                   // global.get/set, ref.func, table.size ...
@@ -81,6 +82,7 @@ Handler op_branch_handler(Op op1, Op cmp, bool const_rhs);
 CW_HANDLER(h_unreachable);
 CW_HANDLER(h_copy);          // ImmSD
 CW_HANDLER(h_copy2);         // ImmCopy2
+CW_HANDLER(h_move);          // ImmMove: a branch's values, several at once
 CW_HANDLER(h_i32_add2_si);   // ImmAdd2
 CW_HANDLER(h_const);         // ImmKD
 CW_HANDLER(h_br);            // ImmBr
