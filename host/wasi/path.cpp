@@ -128,8 +128,6 @@ bool target_stays_inside(const std::string& link_path, const std::string& target
   return walk(link_path, true) && walk(target, false);
 }
 
-std::string proc_fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
-
 // An O_PATH descriptor for what `path` names, resolved beneath `dir`: its last component
 // followed when `follow` (or when the path makes the kernel follow it, see resolve_fully).
 int open_lookup(const FdEntry& dir, const std::string& path, bool follow, Errno* err) {

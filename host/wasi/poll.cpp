@@ -190,9 +190,18 @@ void define_poll(Binder& b) {
       auto timer = std::make_shared<asio::steady_timer>(*st->executor);
       auto t = earliest(subs);
       timer->expires_at(t ? *t : SteadyClock::time_point::max());
+      // A descriptor the host cannot watch now (out of descriptors for the waiter) gets its
+      // error as its event at once; one that never blocks (NOTSUP) was reported ready above.
+      bool failed = false;
+      for (Sub& s : subs) {
+        if (s.error || s.tag == EVENT_CLOCK) continue;
+        Errno err = ensure_waiter(*st, *s.entry);
+        if (err && err != ERRNO_NOTSUP) s.error = err, failed = true;
+      }
+      if (failed) continue;
       std::vector<std::shared_ptr<FdEntry>> waiting;
       for (Sub& s : subs) {
-        if (s.error || s.tag == EVENT_CLOCK || !ensure_waiter(*st, *s.entry)) continue;
+        if (s.error || s.tag == EVENT_CLOCK || ensure_waiter(*st, *s.entry)) continue;
         s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
                                                            : asio::posix::stream_descriptor::wait_write,
                                     [timer](boost::system::error_code) {
