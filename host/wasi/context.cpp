@@ -2,6 +2,7 @@
 // memory helpers shared by every WASI area (transfers and readiness waits: io.cpp).
 #include "state.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -99,6 +100,10 @@ uint32_t State::insert(std::shared_ptr<FdEntry> entry) {
   return uint32_t(fds.size() - 1);
 }
 
+bool State::full() const {
+  return size_t(std::count_if(fds.begin(), fds.end(), [](const auto& e) { return e != nullptr; })) >= config.max_fds;
+}
+
 std::vector<std::span<uint8_t>> GuestMem::iovecs(uint32_t iovs, uint32_t count) const {
   // The array itself first: a huge count fails here, before any allocation.
   if (uint64_t(count) * kIovecSize > UINT32_MAX) throw Trap(TrapKind::MemoryOutOfBounds);
@@ -162,6 +167,10 @@ Context::Context(Config config) : state_(std::make_shared<State>()) {
     st.fds.push_back(std::move(e));
   }
   for (int s : st.config.sockets) st.fds.push_back(make_entry(dup_or_throw(s, "a socket"), RIGHTS_ALL, RIGHTS_ALL));
+  if (st.fds.size() > st.config.max_fds)
+    throw Error("wasi: stdio, " + std::to_string(st.config.preopens.size()) + " preopens and " +
+                std::to_string(st.config.sockets.size()) + " sockets exceed max_fds (" +
+                std::to_string(st.config.max_fds) + ")");
 }
 
 Context::~Context() = default;

@@ -185,6 +185,7 @@ void define_path(Binder& b) {
     if (fdflags & FDFLAG_DSYNC) flags |= O_DSYNC;
     if (fdflags & (FDFLAG_SYNC | FDFLAG_RSYNC)) flags |= O_SYNC;
     if (!(dirflags & LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
+    if (st->full()) return ERRNO_MFILE;
     // Opened non-blocking so that a FIFO without a peer cannot stall the thread in open(2),
     // then switched back: the guest's NONBLOCK lives in the entry.
     Errno err = ERRNO_SUCCESS;

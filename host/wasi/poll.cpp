@@ -157,6 +157,10 @@ Errno prepare(State& st, Caller& c, uint32_t in, uint32_t out, uint32_t n, uint3
   mem.bytes(in, n * kSubscriptionSize);
   mem.bytes(out, n * kEventSize);
   mem.bytes(nevents, 4);
+  // The host's memory for a poll is proportional to the count: a guest gets no more than the
+  // cap (Config::max_poll_subscriptions).
+  if (n > st.config.max_poll_subscriptions) return ERRNO_INVAL;
+  subs.reserve(n);
   return parse(st, mem, in, n, subs);
 }
 

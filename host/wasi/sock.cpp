@@ -27,6 +27,7 @@ Errno finish_recv(const GuestMem& mem, ssize_t r, int mflags, uint32_t datalen, 
 }
 
 Errno accept_now(State& st, FdEntry& e, uint32_t flags, const GuestMem& mem, uint32_t fd_ptr) {
+  if (st.full()) return ERRNO_MFILE;  // the connection stays queued, as with accept(2)'s EMFILE
   int s = ::accept4(e.host, nullptr, nullptr, SOCK_CLOEXEC);
   if (s < 0) return last_errno();
   auto entry = make_entry(s, e.inheriting, e.inheriting);

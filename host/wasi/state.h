@@ -66,6 +66,9 @@ struct Context::State {
   abi::Errno get(uint32_t fd, abi::Rights needed, FdEntry*& out);
   // Lowest free guest fd.
   uint32_t insert(std::shared_ptr<FdEntry> entry);
+  // Whether the guest holds Config::max_fds descriptors: a new one is ERRNO_MFILE (checked
+  // before the host opens anything).
+  bool full() const;
   // Whether guest fd `fd` is still `e` (after a wait).
   bool still(uint32_t fd, const std::shared_ptr<FdEntry>& e) const { return fd < fds.size() && fds[fd] == e; }
 };

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <random>
 #include <sstream>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -375,4 +376,150 @@ TEST_CASE("wasi hostile: a guest writing 1 MiB to a terminal nobody drains yet d
   CHECK(r["received"] == std::to_string(kSize));
   CHECK(r["same"] == "1");
   CHECK(r["slave_blocking"] == "1");
+}
+
+// ---- Per-guest caps
+
+namespace {
+
+// A directory with one file "f" to open again and again.
+std::string scratch_dir(const std::string& name) {
+  std::string d = std::string(COROWASM_TEST_SCRATCH) + "/" + name;
+  std::string cmd = "rm -rf '" + d + "' && mkdir -p '" + d + "' && echo x > '" + d + "/f'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  return d;
+}
+
+// open_many(fd 3, "f") in `g`: how many opened, and the errno that stopped it.
+std::pair<int32_t, uint32_t> open_many(Guest& g, asio::io_context& io, int32_t max) {
+  std::memcpy(g.mem(1024, 1).data(), "f", 1);
+  std::optional<int32_t> n;
+  g.call("open_many", {Value::i32(3), Value::i32(1024), Value::i32(1), Value::i32(max)}, n);
+  check(run_until(io, [&] { return n.has_value(); }), "open_many did not finish");
+  uint32_t err;
+  std::memcpy(&err, g.mem(20, 4).data(), 4);
+  return {*n, err};
+}
+
+}  // namespace
+
+TEST_CASE("wasi caps: descriptors per guest (max_fds): ERRNO_MFILE before the host runs out") {
+  CHECK(wasi::Config{}.max_fds == 1024);
+  asio::io_context io;
+  Engine engine;
+  Module module = streams_module(engine);
+  wasi::Config c = config();
+  c.preopens = {{.host_path = scratch_dir("caps-fds"), .guest_path = "/d"}};
+  c.max_fds = 8;
+  Guest g(io, engine, module, c);
+  auto [opened, err] = open_many(g, io, 100);
+  CHECK(opened == 4);  // fds 4..7 after stdio and the preopen
+  CHECK(err == 33);    // ERRNO_MFILE
+  // The default: 1024 in all, whatever the host allows beyond.
+  wasi::Config d = config();
+  d.preopens = c.preopens;
+  Guest h(io, engine, module, d);
+  auto [opened2, err2] = open_many(h, io, 5000);
+  CHECK(opened2 == 1024 - 4);
+  CHECK(err2 == 33);
+  // More preopens than the cap allows is the host's mistake: the context refuses to start.
+  wasi::Config tiny = c;
+  tiny.max_fds = 3;
+  CHECK_THROWS_AS(wasi::Context{tiny}, Error);
+}
+
+TEST_CASE("wasi caps: the host out of descriptors is ERRNO_MFILE for the guest, and a read still does not block") {
+  // The guest opens files until the host process's own limit, then reads an empty pipe: the
+  // wait needs a descriptor the host no longer has. Old code fell back to a blocking readv,
+  // and the thread hung.
+  std::string dir = scratch_dir("caps-host");
+  auto r = in_child([&] {
+    Scene sc;
+    auto& io = sc.io;
+    wasi::Config c = config();
+    c.stdin_fd = sc.ends[0];
+    c.preopens = {{.host_path = dir, .guest_path = "/d"}};
+    c.max_fds = 100000;
+    Guest g(io, sc.engine, sc.module, c);
+    asio::steady_timer reactor_up(io);  // the loop's own descriptors exist before the limit bites
+    size_t open_now = 0;
+    for (int fd = 0; fd < 65536; ++fd) open_now += ::fcntl(fd, F_GETFD) >= 0;
+    rlimit lim{open_now + 16, open_now + 16};
+    check(::setrlimit(RLIMIT_NOFILE, &lim) == 0, "setrlimit");
+    auto [opened, err] = open_many(g, io, 1000);
+    std::optional<int32_t> read;
+    g.call("read_once", {Value::i32(0)}, read);
+    bool done = run_until(io, [&] { return read.has_value(); });
+    return Results{{"done", std::to_string(done)}, {"opened", std::to_string(opened)},
+                   {"err", std::to_string(err)}, {"read", str(read)}};
+  });
+  CHECK(r["done"] == "1");
+  CHECK(std::stoi(r["opened"]) > 0);
+  CHECK(std::stoi(r["opened"]) < 1000);  // stopped by the host's limit, not by max_fds
+  CHECK(r["err"] == "33");    // the host's EMFILE as ERRNO_MFILE
+  CHECK(r["read"] == "-33");  // no descriptor to wait with: said so, not a blocked thread
+}
+
+TEST_CASE("wasi caps: poll_oneoff subscriptions beyond max_poll_subscriptions are ERRNO_INVAL") {
+  CHECK(wasi::Config{}.max_poll_subscriptions == 4096);
+  asio::io_context io;
+  Engine engine;
+  Module module = streams_module(engine);
+  wasi::Config c = config();
+  c.max_poll_subscriptions = 64;
+  Guest g(io, engine, module, c);
+  constexpr uint32_t kIn = 4096, kOut = 32768;
+  auto poll = [&](uint32_t n) {
+    // n clock subscriptions, relative, already expired (timeout 0).
+    auto subs = g.mem(kIn, n * 48);
+    std::memset(subs.data(), 0, subs.size());
+    for (uint32_t i = 0; i < n; ++i) {
+      uint64_t ud = i + 1;
+      uint32_t clock = 1;
+      std::memcpy(subs.data() + i * 48, &ud, 8);
+      std::memcpy(subs.data() + i * 48 + 16, &clock, 4);
+    }
+    std::optional<int32_t> r;
+    g.call("poll", {Value::i32(kIn), Value::i32(kOut), Value::i32(int32_t(n))}, r);
+    REQUIRE(run_until(io, [&] { return r.has_value(); }));
+    return *r;
+  };
+  CHECK(poll(64) == 64);
+  CHECK(poll(65) == -28);  // ERRNO_INVAL
+  CHECK(poll(512) == -28);
+}
+
+TEST_CASE("wasi caps: a 64 MiB random_get fills guest memory in place and lets the loop run meanwhile") {
+  // Old code filled it in one go: the handler below ran once or not at all before the call
+  // returned. Now the loop serves others between 1 MiB chunks.
+  constexpr uint32_t kSize = 64u << 20, kChunk = 1u << 20;
+  asio::io_context io;
+  Engine engine;
+  Module module = streams_module(engine);
+  Guest g(io, engine, module, config());
+  g.grow_to(kBuf + kSize);
+  std::optional<int32_t> r;
+  size_t ticks = 0;
+  std::function<void()> tick = [&] {
+    if (r) return;
+    ++ticks;
+    asio::post(io, tick);
+  };
+  g.call("random", {Value::i32(kBuf), Value::i32(kSize)}, r);
+  asio::post(io, tick);
+  REQUIRE(run_until(io, [&] { return r.has_value(); }));
+  CHECK(*r == 0);
+  MESSAGE("random_get of 64 MiB: the loop ran " << ticks << " other handlers meanwhile");
+  CHECK(ticks >= kSize / kChunk / 2);
+  // Every MiB was written (an all-zero MiB of random bytes does not happen).
+  auto data = g.mem(kBuf, kSize);
+  size_t zero_chunks = 0;
+  for (uint32_t off = 0; off < kSize; off += kChunk)
+    zero_chunks += std::all_of(data.begin() + off, data.begin() + off + kChunk, [](uint8_t b) { return b == 0; });
+  CHECK(zero_chunks == 0);
+  // A range beyond memory traps before anything is written.
+  std::optional<int32_t> bad;
+  g.call("random", {Value::i32(kBuf), Value::i32(int32_t(0xFFFF0000u))}, bad);
+  REQUIRE(run_until(io, [&] { return bad.has_value(); }));
+  CHECK(*bad == INT32_MIN);
 }
