@@ -1,14 +1,11 @@
-// wasi::Context: the descriptor table (stdio, preopens, sockets), errno translation, guest
-// memory helpers and readiness waits shared by every WASI area.
+// wasi::Context: the descriptor table (stdio, preopens, sockets), errno translation and guest
+// memory helpers shared by every WASI area (transfers and readiness waits: io.cpp).
 #include "state.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
-#include <poll.h>
 #include <limits.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,6 +50,7 @@ int dup_or_throw(int fd, const char* what) {
 
 FdEntry::~FdEntry() {
   waiter.reset();
+  if (nb >= 0) ::close(nb);
   if (host >= 0 && owned) ::close(host);
 }
 
@@ -102,6 +100,10 @@ uint32_t State::insert(std::shared_ptr<FdEntry> entry) {
   return uint32_t(fds.size() - 1);
 }
 
+bool State::full() const {
+  return size_t(std::count_if(fds.begin(), fds.end(), [](const auto& e) { return e != nullptr; })) >= config.max_fds;
+}
+
 std::vector<std::span<uint8_t>> GuestMem::iovecs(uint32_t iovs, uint32_t count) const {
   // The array itself first: a huge count fails here, before any allocation.
   if (uint64_t(count) * kIovecSize > UINT32_MAX) throw Trap(TrapKind::MemoryOutOfBounds);
@@ -140,55 +142,6 @@ size_t GuestMem::iovec_bytes(uint32_t iovs, uint32_t count) const {
   return total;
 }
 
-bool ensure_waiter(State& st, FdEntry& e) {
-  if (e.waiter) return true;
-  if (!e.waitable || !st.executor) return false;
-  int d = fcntl(e.host, F_DUPFD_CLOEXEC, 3);
-  if (d < 0) return e.waitable = false;
-  auto w = std::make_unique<asio::posix::stream_descriptor>(*st.executor);
-  boost::system::error_code ec;
-  w->assign(d, ec);  // registers with the reactor: refused for files epoll cannot watch (/dev/null)
-  if (ec) {
-    ::close(d);
-    return e.waitable = false;
-  }
-  // Asio switches a descriptor it waits on to O_NONBLOCK, and a dup shares that flag with the
-  // guest's descriptor and the host's own (a terminal, a pipe). Let asio believe it has done
-  // so already, then put the flag back as it was.
-  int fl = fcntl(d, F_GETFL);
-  w->native_non_blocking(true, ec);
-  if (fl >= 0) fcntl(d, F_SETFL, fl);
-  e.waiter = std::move(w);
-  return true;
-}
-
-bool ready_now(const FdEntry& e, bool for_write) {
-  pollfd p{e.host, short(for_write ? POLLOUT : POLLIN), 0};
-  int r;
-  do r = ::poll(&p, 1, 0);
-  while (r < 0 && errno == EINTR);
-  return r != 0;  // ready, or an error the transfer itself will report
-}
-
-asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write) {
-  if (!ensure_waiter(st, e)) co_return;
-  auto [ec] = co_await e.waiter->async_wait(for_write ? asio::posix::stream_descriptor::wait_write
-                                                      : asio::posix::stream_descriptor::wait_read,
-                                            asio::as_tuple(asio::use_awaitable));
-  if (ec == asio::error::operation_not_supported) {
-    // Asio accepts descriptors epoll refuses (/dev/null) and fails their waits instead: such
-    // files never block, so the plain syscall is the answer.
-    e.waiter.reset();
-    e.waitable = false;
-    co_return;
-  }
-  if (ec == asio::error::operation_aborted) {
-    asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
-    if (cs.cancelled() == asio::cancellation_type::none) co_return;  // closed under us: look again
-  }
-  if (ec) throw boost::system::system_error(ec);  // cancellation reaches the driver as such
-}
-
 Context::Context(Config config) : state_(std::make_shared<State>()) {
   // A guest writing to a pipe whose reader has gone must get EPIPE, not kill the host with
   // SIGPIPE. Only the default disposition is changed; a host's own handler stays.
@@ -214,6 +167,10 @@ Context::Context(Config config) : state_(std::make_shared<State>()) {
     st.fds.push_back(std::move(e));
   }
   for (int s : st.config.sockets) st.fds.push_back(make_entry(dup_or_throw(s, "a socket"), RIGHTS_ALL, RIGHTS_ALL));
+  if (st.fds.size() > st.config.max_fds)
+    throw Error("wasi: stdio, " + std::to_string(st.config.preopens.size()) + " preopens and " +
+                std::to_string(st.config.sockets.size()) + " sockets exceed max_fds (" +
+                std::to_string(st.config.max_fds) + ")");
 }
 
 Context::~Context() = default;

@@ -3,7 +3,6 @@
 #include "state.h"
 
 #include <algorithm>
-#include <boost/asio/use_awaitable.hpp>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,35 +23,6 @@ uint16_t fdflags_of(const FdEntry& e) {
   if ((fl & O_SYNC) == O_SYNC) out |= FDFLAG_SYNC | FDFLAG_RSYNC;
   else if (fl & O_DSYNC) out |= FDFLAG_DSYNC;
   return out;
-}
-
-// A guest that asked for FDFLAGS_NONBLOCK gets EAGAIN from a pipe, terminal or socket that is
-// not ready, instead of a wait (or, without an executor, a blocked thread).
-bool would_block(const FdEntry& e, bool for_write) { return e.nonblock && e.waitable && !ready_now(e, for_write); }
-
-// Whether a read or write should first wait for readiness on the event loop.
-bool should_wait(State& st, FdEntry& e) { return st.executor && e.waitable && !e.nonblock; }
-
-Errno do_read(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32_t nread_ptr) {
-  auto bufs = mem.host_iovecs(iovs, n);
-  ssize_t r;
-  do r = ::readv(e.host, bufs.data(), int(bufs.size()));
-  while (r < 0 && errno == EINTR);
-  if (r < 0) return last_errno();
-  mem.store<uint32_t>(nread_ptr, uint32_t(r));
-  return ERRNO_SUCCESS;
-}
-
-Errno do_write(const GuestMem& mem, FdEntry& e, uint32_t iovs, uint32_t n, uint32_t nwritten_ptr,
-               size_t limit = SIZE_MAX, size_t skip = 0, size_t* done = nullptr) {
-  auto bufs = mem.host_iovecs(iovs, n, skip, limit);
-  ssize_t r;
-  do r = ::writev(e.host, bufs.data(), int(bufs.size()));
-  while (r < 0 && errno == EINTR);
-  if (r < 0) return last_errno();
-  if (done) *done += size_t(r);
-  mem.store<uint32_t>(nwritten_ptr, uint32_t(done ? *done : size_t(r)));
-  return ERRNO_SUCCESS;
 }
 
 timespec to_timespec(uint64_t ns) { return {time_t(ns / 1'000'000'000u), long(ns % 1'000'000'000u)}; }
@@ -87,51 +57,40 @@ void store_filestat(const GuestMem& mem, uint32_t ptr, const struct stat& st, in
 void define_fd(Binder& b) {
   auto st = b.state;
 
+  // Under an executor, pipes, terminals and sockets never block the thread (io.cpp): the
+  // guest suspends until they are ready. Without one (call_sync) a guest in blocking mode
+  // blocks the thread, as it asked; one with FDFLAGS_NONBLOCK gets ERRNO_AGAIN either way.
   if (b.async()) {
     b("fd_read", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) -> asio::awaitable<uint32_t> {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
-      if (would_block(*e, false)) co_return ERRNO_AGAIN;
-      if (should_wait(*st, *e)) {
-        auto keep = st->fds[fd];
-        co_await wait_ready(*st, *e, false);
-        if (!st->still(fd, keep)) co_return ERRNO_BADF;
-      }
-      co_return do_read(GuestMem(c), *e, iovs, n, nread);
+      GuestMem mem(c);
+      mem.bytes(nread, 4);
+      if (!e->waitable) co_return store_count(mem, nread, transfer(*e, mem, iovs, n, 0, false, false));
+      co_return store_count(mem, nread, co_await read_async(*st, fd, st->fds[fd], mem, iovs, n));
     });
     b("fd_write", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) -> asio::awaitable<uint32_t> {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) co_return err;
-      if (would_block(*e, true)) co_return ERRNO_AGAIN;
-      // Terminals take writes without blocking for long; pipes and sockets may be full, so
-      // write what fits (at most PIPE_BUF, which a writable pipe always has room for) and
-      // wait for room again until everything is written.
-      if (e->type == FILETYPE_CHARACTER_DEVICE || !should_wait(*st, *e))
-        co_return do_write(GuestMem(c), *e, iovs, n, nwritten, e->nonblock && e->waitable ? PIPE_BUF : SIZE_MAX);
-      auto keep = st->fds[fd];
-      size_t total = GuestMem(c).iovec_bytes(iovs, n), done = 0;
-      do {
-        co_await wait_ready(*st, *e, true);
-        if (!st->still(fd, keep)) co_return done ? ERRNO_SUCCESS : ERRNO_BADF;
-        if (Errno err = do_write(GuestMem(c), *e, iovs, n, nwritten, PIPE_BUF, done, &done)) {
-          if (err == ERRNO_AGAIN) continue;
-          co_return done ? ERRNO_SUCCESS : err;
-        }
-      } while (done < total);
-      co_return ERRNO_SUCCESS;
+      GuestMem mem(c);
+      mem.bytes(nwritten, 4);
+      if (!e->waitable) co_return store_count(mem, nwritten, transfer(*e, mem, iovs, n, 0, true, false));
+      co_return store_count(mem, nwritten, co_await write_async(*st, fd, st->fds[fd], mem, iovs, n));
     });
   } else {
     b("fd_read", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_READ, e)) return err;
-      if (would_block(*e, false)) return ERRNO_AGAIN;
-      return do_read(GuestMem(c), *e, iovs, n, nread);
+      GuestMem mem(c);
+      mem.bytes(nread, 4);
+      return store_count(mem, nread, transfer(*e, mem, iovs, n, 0, false, e->nonblock));
     });
     b("fd_write", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) -> uint32_t {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) return err;
-      if (would_block(*e, true)) return ERRNO_AGAIN;
-      return do_write(GuestMem(c), *e, iovs, n, nwritten, e->nonblock && e->waitable ? PIPE_BUF : SIZE_MAX);
+      GuestMem mem(c);
+      mem.bytes(nwritten, 4);
+      return store_count(mem, nwritten, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
     });
   }
 
@@ -141,10 +100,7 @@ void define_fd(Binder& b) {
     if (offset > uint64_t(INT64_MAX)) return ERRNO_INVAL;
     GuestMem mem(c);
     auto bufs = mem.host_iovecs(iovs, n);
-    ssize_t r = ::preadv(e->host, bufs.data(), int(bufs.size()), off_t(offset));
-    if (r < 0) return last_errno();
-    mem.store<uint32_t>(nread, uint32_t(r));
-    return ERRNO_SUCCESS;
+    return store_count(mem, nread, ::preadv(e->host, bufs.data(), int(bufs.size()), off_t(offset)));
   });
   b("fd_pwrite", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint64_t offset, uint32_t nwritten) -> uint32_t {
     FdEntry* e;
@@ -152,10 +108,7 @@ void define_fd(Binder& b) {
     if (offset > uint64_t(INT64_MAX)) return ERRNO_INVAL;
     GuestMem mem(c);
     auto bufs = mem.host_iovecs(iovs, n);
-    ssize_t r = ::pwritev(e->host, bufs.data(), int(bufs.size()), off_t(offset));
-    if (r < 0) return last_errno();
-    mem.store<uint32_t>(nwritten, uint32_t(r));
-    return ERRNO_SUCCESS;
+    return store_count(mem, nwritten, ::pwritev(e->host, bufs.data(), int(bufs.size()), off_t(offset)));
   });
   b("fd_seek", [st](Caller& c, uint32_t fd, int64_t offset, uint32_t whence, uint32_t newoffset) -> uint32_t {
     // Asking where we are is fd_tell's right; moving needs fd_seek's.

@@ -128,7 +128,27 @@ bool target_stays_inside(const std::string& link_path, const std::string& target
   return walk(link_path, true) && walk(target, false);
 }
 
-std::string proc_fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+// An O_PATH descriptor for what `path` names, resolved beneath `dir`: its last component
+// followed when `follow` (or when the path makes the kernel follow it, see resolve_fully).
+int open_lookup(const FdEntry& dir, const std::string& path, bool follow, Errno* err) {
+  return open_beneath(dir.host, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0, err);
+}
+
+// path_rename and path_link (without following) put the object at `src` under a new name:
+// a symlink among them must stay inside from there, as path_symlink requires of new links.
+// Its target is relative to the directory that holds it, so `a/up -> ..` (inside) renamed
+// to `up` would point outside. A name with a trailing slash is left to the kernel (which
+// refuses to rename a symlink so named; path_link resolves such names, see there).
+Errno check_moved_link(const Parent& src, const std::string& new_path) {
+  if (!src.name.empty() && src.name.back() == '/') return ERRNO_SUCCESS;
+  struct stat s {};
+  if (::fstatat(src.fd, src.name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(s.st_mode))
+    return ERRNO_SUCCESS;  // the operation itself reports a missing name
+  std::vector<char> target(PATH_MAX + 1);
+  ssize_t n = ::readlinkat(src.fd, src.name.c_str(), target.data(), target.size());
+  if (n < 0) return last_errno();
+  return target_stays_inside(new_path, std::string(target.data(), size_t(n))) ? ERRNO_SUCCESS : ERRNO_NOTCAPABLE;
+}
 
 }  // namespace
 
@@ -165,6 +185,7 @@ void define_path(Binder& b) {
     if (fdflags & FDFLAG_DSYNC) flags |= O_DSYNC;
     if (fdflags & (FDFLAG_SYNC | FDFLAG_RSYNC)) flags |= O_SYNC;
     if (!(dirflags & LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
+    if (st->full()) return ERRNO_MFILE;
     // Opened non-blocking so that a FIFO without a peer cannot stall the thread in open(2),
     // then switched back: the guest's NONBLOCK lives in the entry.
     Errno err = ERRNO_SUCCESS;
@@ -215,7 +236,7 @@ void define_path(Binder& b) {
     struct stat s {};
     if ((flags & LOOKUP_SYMLINK_FOLLOW) || resolve_fully(path)) {
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(dir->host, path, O_PATH | ((flags & LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW), 0, &err);
+      int f = open_lookup(*dir, path, flags & LOOKUP_SYMLINK_FOLLOW, &err);
       if (f < 0) return err;
       int r = ::fstat(f, &s);
       ::close(f);
@@ -239,7 +260,7 @@ void define_path(Binder& b) {
     if ((flags & LOOKUP_SYMLINK_FOLLOW) || resolve_fully(path)) {
       // The file is pinned by an O_PATH descriptor resolved beneath; /proc/self/fd names it.
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(dir->host, path, O_PATH | ((flags & LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW), 0, &err);
+      int f = open_lookup(*dir, path, flags & LOOKUP_SYMLINK_FOLLOW, &err);
       if (f < 0) return err;
       int r = ::utimensat(AT_FDCWD, proc_fd_path(f).c_str(), ts, 0);
       Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
@@ -261,9 +282,12 @@ void define_path(Binder& b) {
     if (Errno err = mem.path(new_ptr, new_len, new_path)) return err;
     Parent dst;
     if (Errno err = resolve_parent(*to, new_path, dst)) return err;
-    if (old_flags & LOOKUP_SYMLINK_FOLLOW) {
+    // A trailing slash or a final "."/".." makes the kernel follow the old name even without
+    // AT_SYMLINK_FOLLOW, outside too (ENOTDIR, EPERM or ENOENT would tell what is there): such
+    // names are resolved beneath like followed ones.
+    if ((old_flags & LOOKUP_SYMLINK_FOLLOW) || resolve_fully(old_path)) {
       Errno err = ERRNO_SUCCESS;
-      int f = open_beneath(from->host, old_path, O_PATH, 0, &err);
+      int f = open_lookup(*from, old_path, old_flags & LOOKUP_SYMLINK_FOLLOW, &err);
       if (f < 0) return err;
       int r = ::linkat(AT_FDCWD, proc_fd_path(f).c_str(), dst.fd, dst.name.c_str(), AT_SYMLINK_FOLLOW);
       Errno e = r == 0 ? ERRNO_SUCCESS : last_errno();
@@ -272,6 +296,7 @@ void define_path(Binder& b) {
     }
     Parent src;
     if (Errno err = resolve_parent(*from, old_path, src)) return err;
+    if (Errno err = check_moved_link(src, new_path)) return err;
     return ::linkat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str(), 0) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_readlink", [st](Caller& c, uint32_t fd, uint32_t path_ptr, uint32_t path_len, uint32_t buf,
@@ -283,6 +308,16 @@ void define_path(Binder& b) {
     if (Errno err = mem.path(path_ptr, path_len, path)) return err;
     auto out = mem.bytes(buf, buf_len);
     mem.bytes(bufused, 4);
+    if (resolve_fully(path)) {
+      // The kernel would follow the last component (outside too: ENOTDIR, EINVAL or ENOENT
+      // would tell what is there). Resolved beneath instead; what a followed name leads to is
+      // never a symlink, which is what the host says of it.
+      Errno err = ERRNO_SUCCESS;
+      int f = open_lookup(*dir, path, false, &err);
+      if (f < 0) return err;
+      ::close(f);
+      return ERRNO_INVAL;
+    }
     Parent p;
     if (Errno err = resolve_parent(*dir, path, p)) return err;
     std::vector<char> target(PATH_MAX + 1);
@@ -305,6 +340,7 @@ void define_path(Binder& b) {
     Parent src, dst;
     if (Errno err = resolve_parent(*from, old_path, src)) return err;
     if (Errno err = resolve_parent(*to, new_path, dst)) return err;
+    if (Errno err = check_moved_link(src, new_path)) return err;
     return ::renameat(src.fd, src.name.c_str(), dst.fd, dst.name.c_str()) == 0 ? ERRNO_SUCCESS : last_errno();
   });
   b("path_symlink", [st](Caller& c, uint32_t old_ptr, uint32_t old_len, uint32_t fd, uint32_t new_ptr,

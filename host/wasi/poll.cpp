@@ -157,6 +157,10 @@ Errno prepare(State& st, Caller& c, uint32_t in, uint32_t out, uint32_t n, uint3
   mem.bytes(in, n * kSubscriptionSize);
   mem.bytes(out, n * kEventSize);
   mem.bytes(nevents, 4);
+  // The host's memory for a poll is proportional to the count: a guest gets no more than the
+  // cap (Config::max_poll_subscriptions).
+  if (n > st.config.max_poll_subscriptions) return ERRNO_INVAL;
+  subs.reserve(n);
   return parse(st, mem, in, n, subs);
 }
 
@@ -190,9 +194,18 @@ void define_poll(Binder& b) {
       auto timer = std::make_shared<asio::steady_timer>(*st->executor);
       auto t = earliest(subs);
       timer->expires_at(t ? *t : SteadyClock::time_point::max());
+      // A descriptor the host cannot watch now (out of descriptors for the waiter) gets its
+      // error as its event at once; one that never blocks (NOTSUP) was reported ready above.
+      bool failed = false;
+      for (Sub& s : subs) {
+        if (s.error || s.tag == EVENT_CLOCK) continue;
+        Errno err = ensure_waiter(*st, *s.entry);
+        if (err && err != ERRNO_NOTSUP) s.error = err, failed = true;
+      }
+      if (failed) continue;
       std::vector<std::shared_ptr<FdEntry>> waiting;
       for (Sub& s : subs) {
-        if (s.error || s.tag == EVENT_CLOCK || !ensure_waiter(*st, *s.entry)) continue;
+        if (s.error || s.tag == EVENT_CLOCK || ensure_waiter(*st, *s.entry)) continue;
         s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
                                                            : asio::posix::stream_descriptor::wait_write,
                                     [timer](boost::system::error_code) {

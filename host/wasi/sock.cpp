@@ -1,6 +1,6 @@
 // sock_accept, sock_recv, sock_send, sock_shutdown on sockets the host handed over
-// (Config::sockets). Under an executor each one waits for readiness on the event loop and then
-// transfers without blocking (MSG_DONTWAIT), so the guest suspends instead of the thread.
+// (Config::sockets). Under an executor none blocks the thread: transfers use MSG_DONTWAIT and
+// the guest suspends until the socket is ready.
 #include "state.h"
 
 #include <sys/socket.h>
@@ -11,22 +11,6 @@ namespace corowasm::wasi {
 using namespace abi;
 
 namespace {
-
-bool is_socket(const FdEntry& e) { return e.type == FILETYPE_SOCKET_STREAM || e.type == FILETYPE_SOCKET_DGRAM; }
-
-// One transfer attempt: recvmsg or sendmsg. Returns bytes, or -1 with errno.
-ssize_t transfer(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, size_t skip, int flags, bool send,
-                 int* msg_flags) {
-  auto bufs = mem.host_iovecs(iovs, n, skip);
-  msghdr m{};
-  m.msg_iov = bufs.data();
-  m.msg_iovlen = bufs.size();
-  ssize_t r;
-  do r = send ? ::sendmsg(e.host, &m, flags | MSG_NOSIGNAL) : ::recvmsg(e.host, &m, flags);
-  while (r < 0 && errno == EINTR);
-  if (msg_flags) *msg_flags = m.msg_flags;
-  return r;
-}
 
 int recv_flags(uint32_t ri_flags) {
   int f = 0;
@@ -43,6 +27,7 @@ Errno finish_recv(const GuestMem& mem, ssize_t r, int mflags, uint32_t datalen, 
 }
 
 Errno accept_now(State& st, FdEntry& e, uint32_t flags, const GuestMem& mem, uint32_t fd_ptr) {
+  if (st.full()) return ERRNO_MFILE;  // the connection stays queued, as with accept(2)'s EMFILE
   int s = ::accept4(e.host, nullptr, nullptr, SOCK_CLOEXEC);
   if (s < 0) return last_errno();
   auto entry = make_entry(s, e.inheriting, e.inheriting);
@@ -62,15 +47,8 @@ Errno accept_sync(State& st, FdEntry& e, uint32_t flags, const GuestMem& mem, ui
 Errno recv_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
                 uint32_t oflags) {
   int mflags = 0;
-  ssize_t r = transfer(e, mem, iovs, n, 0, recv_flags(ri_flags) | (e.nonblock ? MSG_DONTWAIT : 0), false, &mflags);
+  ssize_t r = transfer(e, mem, iovs, n, 0, false, e.nonblock, recv_flags(ri_flags), &mflags);
   return finish_recv(mem, r, mflags, datalen, oflags);
-}
-
-Errno send_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint32_t datalen) {
-  ssize_t r = transfer(e, mem, iovs, n, 0, e.nonblock ? MSG_DONTWAIT : 0, true, nullptr);
-  if (r < 0) return last_errno();
-  mem.store<uint32_t>(datalen, uint32_t(r));
-  return ERRNO_SUCCESS;
 }
 
 }  // namespace
@@ -105,13 +83,14 @@ void define_sock(Binder& b) {
       FdEntry* e;
       if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) return err;
       if (!is_socket(*e)) return ERRNO_NOTSOCK;
-      return send_sync(*e, GuestMem(c), iovs, n, datalen);
+      GuestMem mem(c);
+      return store_count(mem, datalen, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
     });
     return;
   }
 
-  // Each waits for readiness on the loop, then transfers without blocking; after every wait the
-  // descriptor must still be the guest's (`keep`), or the call ends with EBADF.
+  // Each transfers without blocking and waits for readiness on the loop in between (io.cpp);
+  // after every wait the descriptor must still be the guest's, or the call ends with EBADF.
   b("sock_accept", [st](Caller& c, uint32_t fd, uint32_t flags, uint32_t fd_ptr) -> asio::awaitable<uint32_t> {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_SOCK_ACCEPT, e)) co_return err;
@@ -121,10 +100,12 @@ void define_sock(Binder& b) {
     GuestMem(c).bytes(fd_ptr, 4);
     auto keep = st->fds[fd];
     for (;;) {
-      co_await wait_ready(*st, *e, false);
+      // accept(2) has no per-call non-blocking flag, and the listener's description is the
+      // host's too: accept only when poll() says a connection is there now (a readiness event
+      // may have been another acceptor's on this thread).
+      if (ready_now(*e, false)) co_return accept_now(*st, *e, flags, GuestMem(c), fd_ptr);
+      if (Errno err = co_await wait_ready(*st, *e, false)) co_return err == ERRNO_NOTSUP ? ERRNO_AGAIN : err;
       if (!st->still(fd, keep)) co_return ERRNO_BADF;
-      if (!ready_now(*e, false)) continue;  // another acceptor won the race
-      co_return accept_now(*st, *e, flags, GuestMem(c), fd_ptr);
     }
   });
   b("sock_recv", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t ri_flags, uint32_t datalen,
@@ -132,49 +113,26 @@ void define_sock(Binder& b) {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_FD_READ, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
-    if (e->nonblock || !e->waitable) co_return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
-    auto keep = st->fds[fd];
-    size_t want = GuestMem(c).iovec_bytes(iovs, n);
-    bool waitall = ri_flags & RIFLAG_RECV_WAITALL;
-    int flags = recv_flags(ri_flags) & ~MSG_WAITALL;
-    size_t got = 0;
-    int mflags = 0;
-    for (;;) {
-      co_await wait_ready(*st, *e, false);
-      if (!st->still(fd, keep)) co_return got ? finish_recv(GuestMem(c), ssize_t(got), mflags, datalen, oflags) : ERRNO_BADF;
-      ssize_t r = transfer(*e, GuestMem(c), iovs, n, got, flags | MSG_DONTWAIT, false, &mflags);
-      if (r < 0 && errno == EAGAIN) continue;
-      if (r < 0) co_return got ? finish_recv(GuestMem(c), ssize_t(got), mflags, datalen, oflags) : last_errno();
-      got += size_t(r);
-      // MSG_WAITALL, done by hand: keep receiving until full, the peer closes, or a datagram.
-      if (!waitall || r == 0 || got >= want || e->type == FILETYPE_SOCKET_DGRAM || (flags & MSG_PEEK))
-        co_return finish_recv(GuestMem(c), ssize_t(got), mflags, datalen, oflags);
-    }
+    if (!e->waitable) co_return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
+    GuestMem mem(c);
+    mem.bytes(datalen, 4);
+    mem.bytes(oflags, 2);
+    // MSG_WAITALL is done by hand (the kernel's would block the thread): until full, the peer
+    // closes, or for a datagram or a peek, once.
+    bool all = (ri_flags & RIFLAG_RECV_WAITALL) && e->type != FILETYPE_SOCKET_DGRAM && !(ri_flags & RIFLAG_RECV_PEEK);
+    Moved m = co_await read_async(*st, fd, st->fds[fd], mem, iovs, n, recv_flags(ri_flags) & ~MSG_WAITALL, all);
+    if (m.err) co_return m.err;
+    co_return finish_recv(mem, ssize_t(m.bytes), m.msg_flags, datalen, oflags);
   });
   b("sock_send", [st](Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t /*si_flags*/,
                       uint32_t datalen) -> asio::awaitable<uint32_t> {
     FdEntry* e;
     if (Errno err = st->get(fd, RIGHT_FD_WRITE, e)) co_return err;
     if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
-    if (e->nonblock || !e->waitable) co_return send_sync(*e, GuestMem(c), iovs, n, datalen);
-    auto keep = st->fds[fd];
-    GuestMem(c).bytes(datalen, 4);
-    size_t want = GuestMem(c).iovec_bytes(iovs, n);
-    size_t sent = 0;
-    do {
-      co_await wait_ready(*st, *e, true);
-      if (!st->still(fd, keep)) break;
-      ssize_t r = transfer(*e, GuestMem(c), iovs, n, sent, MSG_DONTWAIT, true, nullptr);
-      if (r < 0 && errno == EAGAIN) continue;
-      if (r < 0) {
-        if (!sent) co_return last_errno();
-        break;
-      }
-      sent += size_t(r);
-    } while (sent < want);
-    if (!sent && !st->still(fd, keep)) co_return ERRNO_BADF;
-    GuestMem(c).store<uint32_t>(datalen, uint32_t(sent));
-    co_return ERRNO_SUCCESS;
+    GuestMem mem(c);
+    mem.bytes(datalen, 4);
+    if (!e->waitable) co_return store_count(mem, datalen, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
+    co_return store_count(mem, datalen, co_await write_async(*st, fd, st->fds[fd], mem, iovs, n));
   });
 }
 

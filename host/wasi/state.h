@@ -41,6 +41,11 @@ struct FdEntry {
   // the kind of file cannot be waited on (regular files, /dev/null).
   std::unique_ptr<asio::posix::stream_descriptor> waiter;
   bool waitable = false;
+  // Transfers that must not block a pipe or terminal go through `nb`, a private open file
+  // description of the same pipe or terminal with O_NONBLOCK set (see io.cpp); -1 until first
+  // needed, and for good when `nb_failed` (the fallback then is poll() before the transfer).
+  int nb = -1;
+  bool nb_failed = false;
 
   FdEntry() = default;
   FdEntry(const FdEntry&) = delete;
@@ -61,6 +66,9 @@ struct Context::State {
   abi::Errno get(uint32_t fd, abi::Rights needed, FdEntry*& out);
   // Lowest free guest fd.
   uint32_t insert(std::shared_ptr<FdEntry> entry);
+  // Whether the guest holds Config::max_fds descriptors: a new one is ERRNO_MFILE (checked
+  // before the host opens anything).
+  bool full() const;
   // Whether guest fd `fd` is still `e` (after a wait).
   bool still(uint32_t fd, const std::shared_ptr<FdEntry>& e) const { return fd < fds.size() && fds[fd] == e; }
 };
@@ -135,13 +143,52 @@ bool clock_now(uint32_t id, uint64_t& ns);
 // The guest-visible stat of a host file.
 void store_filestat(const GuestMem& mem, uint32_t ptr, const struct stat& st, int host_fd = -1);
 
-// Readiness of a pipe, terminal or socket (fd_read, fd_write, sock_*): suspends the guest until
-// the host descriptor is readable/writable. Returns at once for files that never block, and
-// when the descriptor was closed under the wait (the caller checks State::still).
-asio::awaitable<void> wait_ready(State& st, FdEntry& e, bool for_write);
-// Whether a read (or write) would not block now: for a guest that asked for FDFLAGS_NONBLOCK.
+inline bool is_socket(const FdEntry& e) { return e.type == abi::FILETYPE_SOCKET_STREAM || e.type == abi::FILETYPE_SOCKET_DGRAM; }
+// "/proc/self/fd/N": names what a descriptor refers to.
+std::string proc_fd_path(int fd);
+
+// --- io.cpp: transfers and readiness waits on pipes, terminals and sockets.
+
+// One readv/writev (recvmsg/sendmsg with `msg_flags` on sockets) of the guest's iovecs, the
+// first `skip` bytes left out. With `nowait` it never blocks the thread: -1 with errno EAGAIN
+// instead. Returns bytes, or -1 with errno.
+ssize_t transfer(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, size_t skip, bool write, bool nowait,
+                 int msg_flags = 0, int* out_msg_flags = nullptr);
+// What a transfer under the executor moved: `err` is set only when nothing was.
+struct Moved {
+  abi::Errno err = abi::ERRNO_SUCCESS;
+  size_t bytes = 0;
+  int msg_flags = 0;
+};
+// fd_read, sock_recv under an executor: transfers without blocking, and while nothing is there
+// suspends the guest until the descriptor is readable (a NONBLOCK guest gets ERRNO_AGAIN).
+// `all`: until the buffers are full or end of file (MSG_WAITALL). After each wait `fd` must
+// still be `e`, or the call ends with ERRNO_BADF.
+asio::awaitable<Moved> read_async(State& st, uint32_t fd, std::shared_ptr<FdEntry> e, GuestMem mem, uint32_t iovs,
+                                  uint32_t n, int msg_flags = 0, bool all = false);
+// fd_write, sock_send under an executor: every byte, waiting for room as often as needed (a
+// NONBLOCK guest: what fits now, or ERRNO_AGAIN).
+asio::awaitable<Moved> write_async(State& st, uint32_t fd, std::shared_ptr<FdEntry> e, GuestMem mem, uint32_t iovs,
+                                   uint32_t n);
+// A transfer's result for the guest: the byte count stored at `count_ptr`, or the errno.
+inline abi::Errno store_count(const GuestMem& mem, uint32_t count_ptr, ssize_t r) {
+  if (r < 0) return last_errno();
+  mem.store<uint32_t>(count_ptr, uint32_t(r));
+  return abi::ERRNO_SUCCESS;
+}
+inline abi::Errno store_count(const GuestMem& mem, uint32_t count_ptr, const Moved& m) {
+  if (m.err) return m.err;
+  mem.store<uint32_t>(count_ptr, uint32_t(m.bytes));
+  return abi::ERRNO_SUCCESS;
+}
+// Suspends the guest until the host descriptor is readable/writable, or closed under the wait
+// (the caller checks State::still). ERRNO_NOTSUP when the file cannot be waited on (it never
+// blocks), or the host's error setting up the wait (ERRNO_MFILE).
+asio::awaitable<abi::Errno> wait_ready(State& st, FdEntry& e, bool for_write);
+// Whether a read (or write) would not block now.
 bool ready_now(const FdEntry& e, bool for_write);
-// Prepare `e.waiter` if the descriptor is waitable; false if it cannot be.
-bool ensure_waiter(State& st, FdEntry& e);
+// Prepare `e.waiter`: ERRNO_NOTSUP if the descriptor cannot be waited on (or there is no
+// executor), the host's error if the wait cannot be set up now.
+abi::Errno ensure_waiter(State& st, FdEntry& e);
 
 }  // namespace corowasm::wasi

@@ -7,7 +7,8 @@
 //     sub/up_link -> ../../outside/secret.txt       dotdot_link -> ..
 //     dir_link -> ../outside/target_dir             abs_dir_link -> <scratch>/outside/target_dir
 //     ok_link -> data.txt   ok_chain -> ok_link   ok_dir_link -> sub   sub/ok_up -> ../data.txt
-//     ok_dotdot -> sub/../data.txt
+//     ok_dotdot -> sub/../data.txt   missing_link -> ../outside/missing
+//     abs_missing_link -> <scratch>/outside/missing
 //   <scratch>/outside: secret.txt, target_dir/file.txt, empty_dir/
 // and passes the host path <scratch>/outside as argv[1] (so absolute host paths are tried too).
 // Every escape must fail; the driver checks afterwards that nothing under outside/ changed.
@@ -278,6 +279,56 @@ int main(int argc, char** argv) {
     __wasi_errno_t e = __wasi_path_filestat_get(root, 0, "ok_dir_link/", &st);
     printf("stat(no follow) ok_dir_link/: %s%s\n", wname(e),
            e == 0 && st.filetype == __WASI_FILETYPE_DIRECTORY ? " (a directory)" : "");
+  }
+
+  printf("== a trailing slash on readlink and link must not follow outward (an existence oracle)\n");
+  {
+    // Without the fix the kernel follows the last link: ENOTDIR (a file is there), EINVAL or
+    // EPERM (a directory), ENOENT (nothing): which host paths exist would leak.
+    const char* slashed[] = {"rel_link/", "dir_link/", "missing_link/", "abs_dir_link/", "abs_missing_link/",
+                             "dir_link/.", "dotdot_link/.", "dotdot_link/..", "chain1/"};
+    for (size_t i = 0; i < sizeof slashed / sizeof slashed[0]; i++) {
+      char lb2[64];
+      __wasi_size_t n2 = 0;
+      denied("readlink", slashed[i], __wasi_path_readlink(root, slashed[i], (uint8_t*)lb2, sizeof lb2, &n2));
+      denied("link from (no follow)", slashed[i], __wasi_path_link(root, 0, slashed[i], root, "stolen_slash"));
+    }
+    gone("stolen_slash");
+    // Inside, what the host does: the name is followed, and a directory is no symlink.
+    char lb2[64];
+    __wasi_size_t n2 = 0;
+    expect("readlink ok_dir_link/", __wasi_path_readlink(root, "ok_dir_link/", (uint8_t*)lb2, sizeof lb2, &n2),
+           __WASI_ERRNO_INVAL);
+    expect("link from (no follow) ok_dir_link/", __wasi_path_link(root, 0, "ok_dir_link/", root, "hard_dir"),
+           __WASI_ERRNO_PERM);
+  }
+
+  printf("== moving a symlink must not turn it outward\n");
+  {
+    // mv/up -> .. is inside (mv/.. is the sandbox); renamed or hard-linked to the sandbox's
+    // top it would be up -> .., the way out for anyone following it on the host.
+    OK("mkdir mv", __wasi_path_create_directory(root, "mv"));
+    OK("mkdir mv/deeper", __wasi_path_create_directory(root, "mv/deeper"));
+    OK("symlink mv/up -> ..", __wasi_path_symlink("..", root, "mv/up"));
+    denied("rename mv/up to", "up", __wasi_path_rename(root, "mv/up", root, "up"));
+    denied("link (no follow) mv/up to", "up_hard", __wasi_path_link(root, 0, "mv/up", root, "up_hard"));
+    __wasi_fd_t mvfd;
+    OK("opendir mv", open_dir(root, "mv", &mvfd));
+    denied("rename mv/up to (from the mv fd)", "../up", __wasi_path_rename(root, "mv/up", mvfd, "up"));
+    (void)__wasi_fd_close(mvfd);
+    gone("up");
+    gone("up_hard");
+    // At the same depth or deeper the link still stays inside.
+    OK("rename mv/up to mv/up2", __wasi_path_rename(root, "mv/up", root, "mv/up2"));
+    OK("link (no follow) mv/up2 to mv/deeper/up3", __wasi_path_link(root, 0, "mv/up2", root, "mv/deeper/up3"));
+    OK("rename ok_link to sub/ok_link2", __wasi_path_rename(root, "ok_link", root, "sub/ok_link2"));
+    OK("rename sub/ok_link2 back", __wasi_path_rename(root, "sub/ok_link2", root, "ok_link"));
+    read_ok(root, "mv/up2/data.txt");
+    read_ok(root, "mv/deeper/up3/up2/data.txt");
+    (void)__wasi_path_unlink_file(root, "mv/deeper/up3");
+    (void)__wasi_path_unlink_file(root, "mv/up2");
+    (void)__wasi_path_remove_directory(root, "mv/deeper");
+    (void)__wasi_path_remove_directory(root, "mv");
   }
 
   printf("== directory operations outside\n");

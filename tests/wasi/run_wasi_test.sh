@@ -100,6 +100,8 @@ setup_tree() {
         ln -s sub ok_dir_link
         ln -s ../data.txt sub/ok_up
         ln -s sub/../data.txt ok_dotdot
+        ln -s ../outside/missing missing_link
+        ln -s "$top/outside/missing" abs_missing_link
       ) || die "escape setup failed"
       ;;
     readonly)
@@ -141,6 +143,10 @@ case "$setup" in
   readonly) guarded="$wtop/ro" ;;
 esac
 [ -n "$guarded" ] && snapshot "$guarded" > "$scratch/guarded.before"
+# The symlinks inside before the run: any other one left afterwards must lead inside (for host
+# programs following it, not only for the confined guest).
+links_inside() { (cd "$1" && find . -type l | LC_ALL=C sort); }
+[ "$setup" = escape ] && links_inside "$wtop/inside" > "$scratch/links.before"
 
 cmd=("${prefix[@]}" "${preopen[@]+"${preopen[@]}"}" "${envopts[@]+"${envopts[@]}"}" "$wasm"
      "${pre_args[@]+"${pre_args[@]}"}" "${guest_args[@]+"${guest_args[@]}"}")
@@ -154,6 +160,17 @@ else
 fi
 [ "$wrc" = 124 ] && fail "wasm run timed out after ${timeout_s}s"
 
+if [ "$setup" = escape ]; then
+  links_inside "$wtop/inside" > "$scratch/links.after"
+  inside_real=$(realpath "$wtop/inside")
+  while IFS= read -r l; do
+    dest=$(realpath -m "$wtop/inside/$l")
+    case "$dest" in
+      "$inside_real"|"$inside_real"/*) ;;
+      *) fail "the guest left a symlink inside/$l that leads outside (to $dest)" ;;
+    esac
+  done < <(LC_ALL=C comm -13 "$scratch/links.before" "$scratch/links.after")
+fi
 if [ -n "$guarded" ]; then
   snapshot "$guarded" > "$scratch/guarded.after"
   if ! diff -u "$scratch/guarded.before" "$scratch/guarded.after" > "$scratch/guarded.diff"; then

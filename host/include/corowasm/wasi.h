@@ -53,6 +53,13 @@ struct Config {
   bool borrow_stdio = false;
   // Connected or listening sockets handed to the guest after the preopens (duplicated).
   std::vector<int> sockets;
+  // Limits on what a guest can make the host hold. Descriptors open at once, stdio, preopens
+  // and sockets included: path_open and sock_accept beyond it fail with ERRNO_MFILE (as they do
+  // with ERRNO_MFILE/ERRNO_NFILE when the host process or system runs out first). Subscriptions
+  // in one poll_oneoff: more fail with ERRNO_INVAL (poll(2)'s answer to too many fds) before
+  // the host allocates anything for them.
+  size_t max_fds = 1024;
+  size_t max_poll_subscriptions = 4096;
 };
 
 class Context {
