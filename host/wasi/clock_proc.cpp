@@ -75,13 +75,19 @@ void define_clock_proc(Binder& b) {
       for (uint32_t done = 0; done < len;) {
         uint32_t n = std::min(len - done, kChunk);
         if (Errno err = fill_random(mem.bytes(buf + done, n))) co_return err;
+        mem.charge(n);
         done += n;
         if (done < len) co_await asio::post(*st->executor, asio::use_awaitable);
       }
       co_return ERRNO_SUCCESS;
     });
   } else {
-    b("random_get", [](Caller& c, uint32_t buf, uint32_t len) -> uint32_t { return fill_random(GuestMem(c).bytes(buf, len)); });
+    b("random_get", [](Caller& c, uint32_t buf, uint32_t len) -> uint32_t {
+      GuestMem mem(c);
+      if (Errno err = fill_random(mem.bytes(buf, len))) return err;
+      mem.charge(len);
+      return ERRNO_SUCCESS;
+    });
   }
   b("proc_exit", [st](uint32_t code) {
     st->exit_code = int(code);

@@ -22,6 +22,7 @@ int recv_flags(uint32_t ri_flags) {
 Errno finish_recv(const GuestMem& mem, ssize_t r, int mflags, uint32_t datalen, uint32_t oflags) {
   if (r < 0) return last_errno();
   mem.store<uint32_t>(datalen, uint32_t(r));
+  mem.charge(uint64_t(r));
   mem.store<uint16_t>(oflags, (mflags & MSG_TRUNC) ? ROFLAG_RECV_DATA_TRUNCATED : 0);
   return ERRNO_SUCCESS;
 }

@@ -86,9 +86,12 @@ abi::Filetype filetype_of(unsigned st_mode, int host_fd = -1);
 // rather than touching host memory outside the guest's linear memory.
 class GuestMem {
  public:
-  explicit GuestMem(Caller& caller) : mem_(caller.memory()) {
+  explicit GuestMem(Caller& caller) : mem_(caller.memory()), caller_(caller) {
     if (!mem_) throw Trap(TrapKind::Host, "WASI needs the guest to export its memory");
   }
+  // Charge the guest's fuel for bytes moved on its behalf (one unit per 4 KiB, as memory.copy):
+  // a fuel budget then bounds WASI I/O too.
+  void charge(uint64_t bytes) const { caller_.charge_bytes(bytes); }
   std::span<uint8_t> bytes(uint32_t ptr, uint32_t len) const { return mem_.span<uint8_t>(ptr, len); }
   template <class T>
   T load(uint32_t ptr) const {
@@ -116,6 +119,7 @@ class GuestMem {
   size_t iovec_bytes(uint32_t iovs, uint32_t count) const;
  private:
   Memory mem_;
+  Caller caller_;
 };
 
 // Registers WASI functions into an Imports under "wasi_snapshot_preview1".
@@ -174,11 +178,13 @@ asio::awaitable<Moved> write_async(State& st, uint32_t fd, std::shared_ptr<FdEnt
 inline abi::Errno store_count(const GuestMem& mem, uint32_t count_ptr, ssize_t r) {
   if (r < 0) return last_errno();
   mem.store<uint32_t>(count_ptr, uint32_t(r));
+  mem.charge(uint64_t(r));
   return abi::ERRNO_SUCCESS;
 }
 inline abi::Errno store_count(const GuestMem& mem, uint32_t count_ptr, const Moved& m) {
   if (m.err) return m.err;
   mem.store<uint32_t>(count_ptr, uint32_t(m.bytes));
+  mem.charge(m.bytes);
   return abi::ERRNO_SUCCESS;
 }
 // Suspends the guest until the host descriptor is readable/writable, or closed under the wait

@@ -349,3 +349,28 @@ TEST_CASE("limits: a host re-entry runs within the enclosing async call's fuel a
   REQUIRE_FALSE(c.ec);
   CHECK(c.results.at(0) == Value::i32(50));
 }
+
+TEST_CASE("limits: WASI transfers cost fuel like bulk instructions (one unit per 4 KiB)") {
+  Engine engine;
+  Module module = unit::compile(engine, "wasi_guest");
+  int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  REQUIRE(devnull >= 0);
+  wasi::Config cfg;
+  cfg.args = {"guest"};
+  cfg.stdout_fd = devnull;
+  wasi::Context ctx(cfg);
+  Store store(engine);
+  Imports imports;
+  ctx.define(imports, store);  // synchronous WASI: call_sync
+  Instance inst = store.instantiate(module, imports);
+  store.set_fuel(1'000);
+  // fd_write of 40 KiB: 10 units, and 1 for the call of the import.
+  CHECK(inst.call_sync("write", {Value::i32(1), Value::i32(40 * 1024)}).at(0) == Value::i32(40 * 1024));
+  CHECK(store.fuel() == 1'000u - 10u - 1u);
+  // A budget smaller than the transfer: the bytes are written, then the guest traps.
+  store.set_fuel(5);
+  auto trap = unit::catch_as<Trap>([&] { inst.call_sync("write", {Value::i32(1), Value::i32(40 * 1024)}); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::OutOfFuel);
+  ::close(devnull);
+}
