@@ -30,6 +30,9 @@ shift
 PROGRAMS="${*:-$ALL_PROGRAMS}"
 
 CC_WASM="${CC_WASM:-clang-19}"
+# clang-19 would run binaryen's wasm-opt (installed for the fuzz tests) over each module it
+# links; a no-op stands in for it, so the modules are clang's own (cmake/no-wasm-opt/wasm-opt).
+export PATH="$REPO/cmake/no-wasm-opt:$PATH"
 CC_NATIVE="${CC_NATIVE:-clang-19}"
 OPT="${OPT:--O2}"
 COREMARK_DIR="${COREMARK_DIR:-$REPO/../shared/bench/coremark}"
