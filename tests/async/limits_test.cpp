@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
 
@@ -229,12 +230,13 @@ TEST_CASE("limits: a deadline ends a guest suspended in an async import") {
   CHECK(io.poll() == 0);  // the 60 s timer was cancelled: nothing is left waiting
 }
 
-TEST_CASE("limits: a deadline ends WASI waits: a sleep, a silent pipe, a full pipe") {
+TEST_CASE("limits: a deadline ends WASI waits: a sleep, a silent pipe, a full pipe, a silent socket") {
   asio::io_context io;
   Engine engine;
   Module module = unit::compile(engine, "wasi_guest");
-  int silent[2], full[2];
+  int silent[2], full[2], sock[2];
   REQUIRE(::pipe2(silent, O_CLOEXEC) == 0);
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) == 0);
   REQUIRE(::pipe2(full, O_CLOEXEC | O_NONBLOCK) == 0);
   // Fill `full` to the brim, so a write to it can only wait.
   std::vector<char> junk(65536, 'x');
@@ -245,17 +247,20 @@ TEST_CASE("limits: a deadline ends WASI waits: a sleep, a silent pipe, a full pi
     std::string fn;
     std::vector<Value> args;
     int stdin_fd = 0, stdout_fd = 1;
+    std::vector<int> sockets = {};
   };
   std::vector<Case> cases = {
       {"poll_oneoff sleep of 60 s", "sleep", {Value::i64(60'000'000'000)}},
       {"fd_read of a silent pipe", "read", {Value::i32(0)}, silent[0], 1},
       {"fd_write of 60,000 bytes to a full pipe", "write", {Value::i32(1), Value::i32(60'000)}, 0, full[1]},
+      {"sock_recv of a silent socket", "recv", {Value::i32(3)}, 0, 1, {sock[0]}},  // guest fd 3
   };
   for (const Case& c : cases) {
     wasi::Config cfg;
     cfg.args = {"guest"};
     cfg.stdin_fd = c.stdin_fd;
     cfg.stdout_fd = c.stdout_fd;
+    cfg.sockets = c.sockets;
     wasi::Context ctx(cfg);
     Store store(engine);
     Imports imports;
@@ -270,7 +275,7 @@ TEST_CASE("limits: a deadline ends WASI waits: a sleep, a silent pipe, a full pi
     INFO(c.what);
     CHECK(is_trap(out.ec, TrapKind::Timeout));
   }
-  for (int fd : {silent[0], silent[1], full[0], full[1]}) ::close(fd);
+  for (int fd : {silent[0], silent[1], full[0], full[1], sock[0], sock[1]}) ::close(fd);
 }
 
 TEST_CASE("limits: bulk instructions continue across time slices and stay exact") {

@@ -54,6 +54,7 @@ constexpr const char* kUsage =
     "        --fuel N                trap after N units (loop iterations and calls)\n"
     "        --timeout DURATION      trap after DURATION of wall-clock time (e.g. 10s, 500ms, 2m)\n"
     "        --max-memory SIZE       cap each linear memory (e.g. 64MiB, 1GiB, bytes)\n"
+    "        --max-table-elements N  cap the elements of all tables together (default 10000000)\n"
     "        --invoke NAME           call export NAME instead of _start\n"
     "        --verbose               report load, compile and run times on stderr\n"
     "  validate FILE.wasm\n"
@@ -186,12 +187,22 @@ int report_failure(corowasm::error_code ec, const corowasm::Store& store,
   return 1;
 }
 
+// A decimal count: digits only.
+std::optional<uint64_t> parse_count(const std::string& s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  errno = 0;
+  uint64_t v = std::strtoull(s.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return v;
+}
+
 struct RunOptions {
   std::string invoke;
   corowasm::wasi::Config wasi;
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<uint64_t> max_pages;
+  std::optional<uint64_t> max_table_elements;
   std::vector<std::string> listen;
   bool verbose = false;
 };
@@ -263,9 +274,11 @@ int parse_run_options(int argc, char** argv, RunOptions& o) {
         o.wasi.env.push_back(*v + "=" + host);
       }
     } else if (auto v = value("--fuel")) {
-      char* end = nullptr;
-      o.fuel = std::strtoull(v->c_str(), &end, 10);
-      if (v->empty() || *end || (*v)[0] == '-') return bad("--fuel needs a number of units, got \"" + *v + "\"");
+      o.fuel = parse_count(*v);
+      if (!o.fuel) return bad("--fuel needs a number of units, got \"" + *v + "\"");
+    } else if (auto v = value("--max-table-elements")) {
+      o.max_table_elements = parse_count(*v);
+      if (!o.max_table_elements) return bad("--max-table-elements needs a number, got \"" + *v + "\"");
     } else if (auto v = value("--timeout")) {
       o.timeout = parse_duration(*v);
       if (!o.timeout) return bad("--timeout needs a duration such as 10s or 500ms, got \"" + *v + "\"");
@@ -299,6 +312,7 @@ int cmd_run(int argc, char** argv) {
     std::vector<uint8_t> bytes = read_file(file);
     corowasm::Config config;
     if (o.max_pages) config.max_memory_pages = *o.max_pages;
+    if (o.max_table_elements) config.max_table_elements = *o.max_table_elements;
     corowasm::Engine engine(config);
     corowasm::Module module = engine.compile(bytes);
     auto t1 = Clock::now();
