@@ -135,51 +135,31 @@ bool is_cancellation(std::exception_ptr ep) {
   }
 }
 
-// Await an async host function. With a deadline, a timer races it: when the timer wins, the
-// host operation is cancelled (its cancellation slot fires), and once it has completed the
-// guest traps with "wall-clock deadline exceeded".
-asio::awaitable<void> await_host(ResumableCall& call, const AsyncBody& body) {
-  Caller caller = call.caller();
-  std::vector<Value> results;
-  std::exception_ptr error;
-  bool timed_out = false;
-  try {
-    if (const auto& deadline = call.limits().deadline) {
-      auto ex = co_await asio::this_coro::executor;
-      asio::steady_timer timer(ex, *deadline);
-      auto [order, host_error, host_results, timer_error] =
-          co_await asio::experimental::make_parallel_group(
-              asio::co_spawn(ex, body.fn(caller, call.host_args()), asio::deferred),
-              timer.async_wait(asio::deferred))
-              .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-      if (order[0] == 1 && !timer_error) {
-        timed_out = true;
-      } else {
-        error = host_error;
-        results = std::move(host_results);
-      }
-    } else {
-      results = co_await body.fn(caller, call.host_args());
-    }
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (timed_out) {
-    call.fail_host(std::make_exception_ptr(Trap(TrapKind::Timeout)));
-  } else if (error) {
-    // A cancelled guest stops here: the caller's completion says operation_aborted.
-    if (is_cancellation(error)) std::rethrow_exception(error);
-    call.fail_host(error);
-  } else {
-    call.complete_host(results);
-  }
+// Await an async host function against the call's deadline: a timer races it, and when the
+// timer wins, the host operation is cancelled (its cancellation slot fires) and, once it has
+// completed, the guest traps with "wall-clock deadline exceeded". A coroutine of its own, so
+// that calls without a deadline do not carry the timer in their frames.
+asio::awaitable<std::vector<Value>> await_with_deadline(ResumableCall& call, const AsyncBody& body, Caller& caller) {
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timer(ex, *call.limits().deadline);
+  auto [order, host_error, host_results, timer_error] =
+      co_await asio::experimental::make_parallel_group(
+          asio::co_spawn(ex, body.fn(caller, call.host_args()), asio::deferred), timer.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  if (order[0] == 1 && !timer_error) throw Trap(TrapKind::Timeout);
+  if (host_error) std::rethrow_exception(host_error);
+  co_return std::move(host_results);
 }
 
-// Run a begun call to its end: the only place the async layer looks at a call's status.
-asio::awaitable<std::vector<Value>> drive(ResumableCall& call) {
+// Run a call to its end: the only place the async layer looks at a call's status. One
+// coroutine frame holds the whole guest (the call, its heap call stack) while it is suspended.
+asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, FuncInst* f, std::vector<Value> args,
+                                             CallOptions options) {
+  BusyGuard busy(async_state(*store));
+  ResumableCall call(*store, f, args, limits_of(options));
   for (;;) {
     switch (call.resume()) {
-      case CallStatus::Done: co_return call.results();
+      case CallStatus::Done: co_return call.take_results();
       case CallStatus::Trap: throw call.trap();
       case CallStatus::HostCall: call.run_host(); break;
       case CallStatus::Suspend: {
@@ -190,7 +170,22 @@ asio::awaitable<std::vector<Value>> drive(ResumableCall& call) {
           call.run_host();
           break;
         }
-        co_await await_host(call, *body);
+        std::vector<Value> results;
+        std::exception_ptr error;
+        Caller caller = call.caller();
+        try {
+          if (call.limits().deadline) results = co_await await_with_deadline(call, *body, caller);
+          else results = co_await body->fn(caller, call.host_args());
+        } catch (...) {
+          error = std::current_exception();
+        }
+        if (!error) {
+          call.complete_host(results);
+        } else {
+          // A cancelled guest stops here: the caller's completion says operation_aborted.
+          if (is_cancellation(error)) std::rethrow_exception(error);
+          call.fail_host(error);
+        }
         break;
       }
       case CallStatus::OutOfSlice: {
@@ -208,23 +203,14 @@ asio::awaitable<std::vector<Value>> drive(ResumableCall& call) {
 }  // namespace
 
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options) {
-  StoreData& sd = *func.owner();
-  BusyGuard busy(async_state(sd));
-  // The guest's own heap call stack lives in `call`, in this coroutine's frame: a suspended
-  // guest is this, the coroutine frames, and its instance. Nothing of it is on the native stack.
-  ResumableCall call(sd, func.raw(), args, limits_of(options));
-  co_return co_await drive(call);
+  return run_call(func.store().data(), func.raw(), std::move(args), options);
 }
 
 asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options) {
-  StoreData& sd = *store.data();
-  BusyGuard busy(async_state(sd));
   if (!module) throw Error("instantiate: empty module");
-  InstanceData* inst = instantiate(sd, module_data(module), imports);
-  if (FuncInst* start = start_function(*inst)) {
-    ResumableCall call(sd, start, {}, limits_of(options));
-    co_await drive(call);
-  }
+  if (store_busy(store)) throw boost::system::system_error(make_error_code(errc::store_busy));
+  InstanceData* inst = instantiate(*store.data(), module_data(module), imports);
+  if (FuncInst* start = start_function(*inst)) co_await run_call(store.data(), start, {}, options);
   co_return make_instance(store.data(), inst);
 }
 

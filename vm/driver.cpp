@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace corowasm::detail {
 
@@ -65,8 +66,8 @@ ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Valu
     : store_(store), limits_(limits), parent_(store.in_host), func_(f) {
   check_args(*f->type, args);
   if (!thread) {
-    own_thread_ = std::make_unique<Thread>(store.limits, &store);
-    thread = own_thread_.get();
+    own_thread_.emplace(store.limits, &store);
+    thread = &*own_thread_;
   }
   t_ = thread;
   budget_ = limits_.fuel;
@@ -217,12 +218,25 @@ void ResumableCall::leave_host() {
 void ResumableCall::run_host() {
   FuncInst* f = host_.callee;
   const FuncType& ft = *f->type;
-  std::vector<Value> results(ft.results.size());
-  for (size_t i = 0; i < results.size(); ++i) results[i] = Value::null(ft.results[i]);
+  // Arguments and results of the usual few values stay on the native stack, constructed only
+  // as far as the type asks.
+  constexpr size_t kInline = 8;
+  alignas(Value) unsigned char inline_buf[2 * kInline * sizeof(Value)];
+  std::vector<Value> heap_buf;
+  size_t np = host_entry_ ? 0 : ft.params.size(), nr = ft.results.size();
+  Value* buf = reinterpret_cast<Value*>(inline_buf);
+  if (np + nr > 2 * kInline) {
+    heap_buf.resize(np + nr);
+    buf = heap_buf.data();
+  }
+  for (size_t i = 0; i < np; ++i) std::construct_at(buf + i, to_value(ft.params[i], t_->host_args[i]));
+  for (size_t i = 0; i < nr; ++i) std::construct_at(buf + np + i, Value::null(ft.results[i]));
+  std::span<const Value> args = host_entry_ ? std::span<const Value>(entry_args_) : std::span<const Value>(buf, np);
+  std::span<Value> results(buf + np, nr);
   std::exception_ptr error;
   try {
     Caller c = caller();
-    f->host(c, host_args(), results);
+    f->host(c, args, results);
   } catch (...) {
     error = std::current_exception();
   }
@@ -255,7 +269,7 @@ std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Valu
   ResumableCall call(store, f, args, limits, &store.sync_thread());
   for (;;) {
     switch (call.resume()) {
-      case CallStatus::Done: return call.results();
+      case CallStatus::Done: return call.take_results();
       case CallStatus::Trap: throw call.trap();
       case CallStatus::HostCall: call.run_host(); break;
       case CallStatus::Suspend:

@@ -5,7 +5,7 @@
 //
 //   ResumableCall call(store, f, args, limits);      // begin: check arguments, push the entry frame
 //   for (;;) switch (call.resume()) {
-//     case CallStatus::Done:       return call.results();
+//     case CallStatus::Done:       return call.take_results();
 //     case CallStatus::Trap:       throw call.trap();
 //     case CallStatus::HostCall:   call.run_host(); break;          // a synchronous import
 //     case CallStatus::Suspend:    ... await it ...; call.complete_host(results); break;
@@ -74,7 +74,7 @@ class ResumableCall {
   void fail_host(std::exception_ptr error);
 
   // ---- Done / Trap ----
-  std::vector<Value> results() const { return results_; }
+  std::vector<Value> take_results() { return std::move(results_); }
   const Trap& trap() const { return *trap_; }
 
   const CallLimits& limits() const { return limits_; }
@@ -93,7 +93,7 @@ class ResumableCall {
   void leave_host();
 
   StoreData& store_;
-  std::unique_ptr<Thread> own_thread_;
+  std::optional<Thread> own_thread_;  // in this object: an async call's whole guest state
   Thread* t_;
   CallLimits limits_;
   ResumableCall* parent_;  // the call whose host function began this one, if any

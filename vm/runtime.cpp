@@ -272,11 +272,8 @@ HostCallState save_host_call(Thread& t) {
 }
 
 CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {
+  // The arguments were checked against the type by ResumableCall, the only caller.
   const FuncType& ft = *f->type;
-  if (args.size() != ft.params.size()) throw Error("wrong number of arguments: expected " + std::to_string(ft.params.size()));
-  for (size_t i = 0; i < args.size(); ++i)
-    if (args[i].type != ft.params[i]) throw Error("argument " + std::to_string(i) + " has the wrong type");
-  if (!f->code) throw Error("begin_call: not a Wasm function");
 
   CallState cs{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames), 0, &ft};
   const FuncCode* code = f->code;

@@ -131,7 +131,7 @@ struct CallState {
   size_t base_off;   // where the arguments went and the results come back
   const FuncType* type;
 };
-// Check the arguments and push the entry frame of Wasm function `f`.
+// Push the entry frame of Wasm function `f` with `args` (already checked against its type).
 CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args);
 std::vector<Value> call_results(Thread& t, const CallState& cs);
 // Pop everything the call pushed (after Done, a trap, or a cancellation).
