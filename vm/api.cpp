@@ -215,7 +215,7 @@ Memory Caller::memory() const {
   return Memory(thread_->store->shared_from_this(), inst_->memories[0]);
 }
 void Caller::charge_bytes(uint64_t bytes) const {
-  if (ResumableCall* call = ResumableCall::in_host(*thread_->store)) call->charge(bytes / kBulkBytesPerUnit);
+  if (call_) call_->charge(bytes / kBulkBytesPerUnit);
 }
 Store Caller::store() const { return Store(thread_->store->shared_from_this()); }
 

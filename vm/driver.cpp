@@ -140,7 +140,6 @@ CallStatus ResumableCall::resume() {
     // The call is a host function: it is its own first and only host call.
     host_ = HostCallState{nullptr, 0, 0, nullptr, func_};
     state_ = State::InHost;
-    store_.in_host = this;
     return func_->suspends ? CallStatus::Suspend : CallStatus::HostCall;
   }
   for (;;) {
@@ -158,6 +157,11 @@ CallStatus ResumableCall::resume() {
       return CallStatus::Trap;
     }
     // A slice is spent across host calls: only a yield (or, unsliced, a clock check) renews it.
+    // One that ran out exactly at a host call yields now, before the guest goes on.
+    if (owe_yield_) {
+      owe_yield_ = false;
+      if (limits_.slice) return CallStatus::OutOfSlice;
+    }
     if (slice_left_ == 0)
       slice_left_ = limits_.slice ? limits_.slice : limits_.deadline ? kDeadlineCheckUnits : UINT64_MAX;
     given_ = int64_t(std::min({avail, slice_left_, uint64_t(INT64_MAX)}));
@@ -176,7 +180,7 @@ CallStatus ResumableCall::resume() {
       case Exit::HostCall:
         host_ = save_host_call(*t_);
         state_ = State::InHost;
-        store_.in_host = this;
+        if (slice_left_ == 0) owe_yield_ = true;
         return host_.callee->suspends ? CallStatus::Suspend : CallStatus::HostCall;
       case Exit::StackLimit:
         try {
@@ -207,11 +211,16 @@ std::vector<Value> ResumableCall::host_args() const {
   return detail::host_args(*t_);
 }
 
-Caller ResumableCall::caller() { return make_caller(t_, host_.inst); }
+Caller ResumableCall::caller() { return make_caller(t_, host_.inst, this); }
+
+void ResumableCall::enter_sync_host() {
+  saved_in_host_ = store_.in_host;
+  store_.in_host = this;
+}
 
 void ResumableCall::leave_host() {
-  // Calls nest: whatever began inside this host call has finished by now.
-  store_.in_host = parent_;
+  // Synchronous calls nest: whatever began inside this host call has finished by now.
+  if (store_.in_host == this) store_.in_host = saved_in_host_;
   state_ = State::Running;
 }
 
@@ -234,6 +243,7 @@ void ResumableCall::run_host() {
   std::span<const Value> args = host_entry_ ? std::span<const Value>(entry_args_) : std::span<const Value>(buf, np);
   std::span<Value> results(buf + np, nr);
   std::exception_ptr error;
+  enter_sync_host();
   try {
     Caller c = caller();
     f->host(c, args, results);

@@ -82,21 +82,22 @@ class ResumableCall {
   // doing bulk work on the guest's behalf. Running out traps at the next resume().
   void charge(uint64_t units);
 
-  // The call currently inside a host function in `store` (innermost), or null.
-  static ResumableCall* in_host(const StoreData& store) { return store.in_host; }
 
  private:
   enum class State { Running, InHost, Finished };
   void fail(Trap trap);
   uint64_t settle();  // charge what the last run spent; returns it
   void finish();  // pop what the call pushed
+  void enter_sync_host();
   void leave_host();
 
   StoreData& store_;
   std::optional<Thread> own_thread_;  // in this object: an async call's whole guest state
   Thread* t_;
   CallLimits limits_;
-  ResumableCall* parent_;  // the call whose host function began this one, if any
+  ResumableCall* parent_;  // the call whose synchronous host function began this one, if any
+  ResumableCall* saved_in_host_ = nullptr;  // StoreData::in_host before run_host set it
+  bool owe_yield_ = false;  // the slice ran out at a host call: yield before the next one
   uint32_t reentry_ = 0;   // how many calls this one is nested in
   State state_ = State::Running;
 

@@ -248,7 +248,7 @@ void check_host_results(const FuncType& ft, std::span<const Value> results) {
     if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
 }
 
-Caller make_caller(Thread* t, InstanceData* inst) { return Caller(t, inst); }
+Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call) { return Caller(t, inst, call); }
 
 std::vector<Value> host_args(Thread& t) {
   const FuncType& ft = *t.host_callee->type;

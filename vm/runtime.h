@@ -88,7 +88,10 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
   MemoryInst empty_memory;
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
-  ResumableCall* in_host = nullptr;  // the innermost call now inside a host function
+  // The innermost call now inside a synchronous host function: a call begun meanwhile (on the
+  // native stack, inside that host function) is nested in it. A call awaiting an async import
+  // is not: code the executor runs meanwhile is unrelated to it.
+  ResumableCall* in_host = nullptr;
   // State of layers above the VM (async/ keeps its per-store state here), by layer.
   std::vector<std::shared_ptr<void>> layers;
 
@@ -161,6 +164,6 @@ std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted = nullptr);
 Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
 
 Value to_value(ValType t, uint64_t bits);
-Caller make_caller(Thread* t, InstanceData* inst);
+Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call);
 
 }  // namespace corowasm::detail

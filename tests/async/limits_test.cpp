@@ -379,3 +379,33 @@ TEST_CASE("limits: WASI transfers cost fuel like bulk instructions (one unit per
   CHECK(trap->kind() == TrapKind::OutOfFuel);
   ::close(devnull);
 }
+
+TEST_CASE("limits: a slice that runs out exactly at a host call still yields") {
+  asio::io_context io;
+  Engine engine;
+  Store store(engine);
+  Imports imports;
+  int pings = 0;
+  imports.define("env", "ping", store.host_func({{}, {}}, [&](Caller&, std::span<const Value>, std::span<Value>) { ++pings; }));
+  Instance inst = store.instantiate(unit::compile(engine, "limits_yield"), imports);
+  AsyncInstance guest(io.get_executor(), inst, with_slice(2));
+  int ticks = 0;
+  bool stop = false;
+  std::function<void()> tick = [&] {
+    asio::post(io, [&] {
+      ++ticks;
+      if (!stop) tick();
+    });
+  };
+  tick();
+  Outcome out;
+  const int n = 1000;
+  guest.async_call("run", {Value::i32(n)}, out.handler());
+  run_until(io, [&] { return out.done; });
+  stop = true;
+  io.poll();
+  REQUIRE_FALSE(out.ec);
+  CHECK(pings == n + 1);
+  std::printf("2-unit slices ending at host calls: the other handler ran %d times during %d iterations\n", ticks, n);
+  CHECK(ticks >= n / 2);  // one slice per iteration: it ran between them
+}

@@ -352,7 +352,10 @@ int cmd_run(int argc, char** argv) {
       wasi->define(imports, store, io.get_executor());
     }
     corowasm::CallOptions options;
-    options.fuel = o.fuel;
+    // --fuel and --timeout bound the start function and the call together: the fuel is the
+    // store's budget, and the call gets what is left of one deadline.
+    if (o.fuel) store.set_fuel(*o.fuel);
+    auto deadline = Clock::now() + o.timeout.value_or(std::chrono::nanoseconds(0));
     if (o.timeout) options.timeout = *o.timeout;
     // The start function runs like a call: time sliced, under --fuel and --timeout.
     corowasm::error_code ec;
@@ -383,6 +386,7 @@ int cmd_run(int argc, char** argv) {
       for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(argv[i + k], params[k]));
     }
 
+    if (o.timeout) options.timeout = std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0));
     corowasm::AsyncInstance guest(io.get_executor(), inst, options);
     std::vector<corowasm::Value> results;
     guest.async_call(name, args, [&](corowasm::error_code e, std::vector<corowasm::Value> r) {

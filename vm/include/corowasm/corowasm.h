@@ -340,7 +340,8 @@ using Extern = std::variant<Func, Table, Memory, Global>;
 class Caller;
 class Instance;
 namespace detail {
-Caller make_caller(Thread* t, InstanceData* inst);
+class ResumableCall;
+Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call);
 }
 
 // What a host function sees of its caller.
@@ -355,10 +356,12 @@ class Caller {
   // guest traps with "all fuel consumed" as soon as the host function returns.
   void charge_bytes(uint64_t bytes) const;
  private:
-  friend Caller detail::make_caller(detail::Thread*, detail::InstanceData*);
-  Caller(detail::Thread* t, detail::InstanceData* inst) : thread_(t), inst_(inst) {}
+  friend Caller detail::make_caller(detail::Thread*, detail::InstanceData*, detail::ResumableCall*);
+  Caller(detail::Thread* t, detail::InstanceData* inst, detail::ResumableCall* call)
+      : thread_(t), inst_(inst), call_(call) {}
   detail::Thread* thread_;
   detail::InstanceData* inst_;
+  detail::ResumableCall* call_;  // the call whose host function this is
 };
 
 // A synchronous host function: reads `args`, writes every element of `results`.
