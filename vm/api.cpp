@@ -136,6 +136,7 @@ std::optional<uint64_t> Store::fuel() const { return data_->fuel; }
 
 Func Store::host_func(FuncType type, HostFn fn) {
   auto f = std::make_unique<FuncInst>();
+  f->owner = data_.get();
   f->host_type = std::move(type);
   f->type = &f->host_type;
   f->type_id = acquire_type_id(f->host_type);
@@ -152,11 +153,13 @@ Memory Store::memory(MemoryType type) {
 
 Table Store::table(TableType type, Value init) {
   if (init.type != type.elem) throw Error("table initial value has the wrong type");
+  check_ref_owner(*data_, init);
   return Table(data_, &data_->new_table(type, init.bits));
 }
 
 Global Store::global(GlobalType type, Value init) {
   if (init.type != type.type) throw Error("global initial value has the wrong type");
+  check_ref_owner(*data_, init);
   auto g = std::make_unique<GlobalInst>();
   g->type = type;
   g->value = init.bits;
@@ -185,6 +188,7 @@ Value Table::get(uint64_t index) const {
 void Table::set(uint64_t index, const Value& v) const {
   if (index >= table_->refs.size()) throw Trap(TrapKind::TableOutOfBounds);
   if (v.type != table_->elem) throw Error("table element has the wrong type");
+  check_ref_owner(*store_, v);
   table_->refs[index] = v.bits;
 }
 TableType Table::type() const {
@@ -199,6 +203,7 @@ Value Global::get() const { return to_value(global_->type.type, global_->value);
 void Global::set(const Value& v) const {
   if (!global_->type.mut) throw Error("global is immutable");
   if (v.type != global_->type.type) throw Error("global value has the wrong type");
+  check_ref_owner(*store_, v);
   global_->value = v.bits;
 }
 GlobalType Global::type() const { return global_->type; }

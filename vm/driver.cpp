@@ -49,7 +49,7 @@ Trap host_failure(std::exception_ptr error) {
   }
 }
 
-void check_args(const FuncType& ft, std::span<const Value> args) {
+void check_args(const StoreData& store, const FuncType& ft, std::span<const Value> args) {
   if (args.size() != ft.params.size())
     throw Error("wrong number of arguments: expected " + std::to_string(ft.params.size()) + ", got " +
                 std::to_string(args.size()));
@@ -57,6 +57,7 @@ void check_args(const FuncType& ft, std::span<const Value> args) {
     if (args[i].type != ft.params[i])
       throw Error("argument " + std::to_string(i) + " has the wrong type: expected " + to_string(ft.params[i]) +
                   ", got " + to_string(args[i].type));
+  for (const Value& v : args) check_ref_owner(store, v);
 }
 
 }  // namespace
@@ -64,7 +65,7 @@ void check_args(const FuncType& ft, std::span<const Value> args) {
 ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits,
                              Thread* thread)
     : store_(store), limits_(limits), parent_(store.in_host), func_(f) {
-  check_args(*f->type, args);
+  check_args(store, *f->type, args);
   if (!thread) {
     own_thread_.emplace(store.limits, &store);
     thread = &*own_thread_;
@@ -257,7 +258,7 @@ void ResumableCall::run_host() {
 void ResumableCall::complete_host(std::span<const Value> results) {
   leave_host();
   try {
-    check_host_results(*host_.callee->type, results);
+    check_host_results(store_, *host_.callee->type, results);
   } catch (Trap& trap) {
     fail(std::move(trap));
     return;

@@ -243,9 +243,18 @@ Value to_value(ValType t, uint64_t bits) {
 
 // ---- the steps of a call (driver.cpp puts them together) ----
 
-void check_host_results(const FuncType& ft, std::span<const Value> results) {
-  for (size_t i = 0; i < results.size(); ++i)
+void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results) {
+  for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");
+    if (results[i].type == ValType::FuncRef && results[i].bits &&
+        reinterpret_cast<const FuncInst*>(results[i].bits)->owner != &store)
+      throw Trap(TrapKind::Host, "host function returned a funcref of another store");
+  }
+}
+
+void check_ref_owner(const StoreData& store, const Value& v) {
+  if (v.type == ValType::FuncRef && v.bits && reinterpret_cast<const FuncInst*>(v.bits)->owner != &store)
+    throw Error("funcref belongs to another store");
 }
 
 Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call) { return Caller(t, inst, call); }
@@ -434,6 +443,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
   }
   for (size_t i = 0; i < m.codes.size(); ++i) {
     auto f = std::make_unique<FuncInst>();
+    f->owner = &store;
     uint32_t index = m.num_imported_funcs + uint32_t(i);
     f->type = &m.types[m.func_types[index]];
     f->type_id = m.type_ids[m.func_types[index]];

@@ -53,6 +53,7 @@ struct FuncInst {
   const FuncType* type = nullptr;
   uint32_t type_id = 0;
   bool owns_type_id = false;      // host functions hold their id; Wasm ones borrow the module's
+  const StoreData* owner = nullptr;  // the store it lives in (funcrefs must not cross stores)
   InstanceData* inst = nullptr;   // null for host functions
   const FuncCode* code = nullptr; // Wasm functions
   HostFn host;                    // host functions
@@ -151,7 +152,11 @@ struct HostCallState {
 };
 HostCallState save_host_call(Thread& t);
 std::vector<Value> host_args(Thread& t);
-void check_host_results(const FuncType& ft, std::span<const Value> results);
+void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results);
+// A funcref value the host hands to `store` (argument, result, table or global value) must name
+// a function of that store: one of another store would dangle once that store is gone.
+// Throws Error.
+void check_ref_owner(const StoreData& store, const Value& v);
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
 
 // ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----

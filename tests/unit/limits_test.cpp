@@ -268,3 +268,28 @@ TEST_CASE("limits: the JS API's implementation limits are ValidationErrors namin
   unit::section(ok, 1, ok_body);
   CHECK_NOTHROW(engine.compile(ok));
 }
+
+TEST_CASE("limits: a funcref of another store cannot enter a store") {
+  Engine engine;
+  Guest a = limits_guest(engine), b = limits_guest(engine);
+  Value foreign = a.inst.func("f").ref();
+  Value own = b.inst.func("f").ref();
+  Table table = b.inst.table("t0");
+  auto err = catch_as<Error>([&] { table.set(0, foreign); });
+  REQUIRE(err);
+  CHECK(std::string(err->what()) == "funcref belongs to another store");
+  CHECK_NOTHROW(table.set(0, own));
+  CHECK_THROWS_AS(b.store.table(TableType{ValType::FuncRef, {1, {}}}, foreign), Error);
+  CHECK_THROWS_AS(b.store.global(GlobalType{ValType::FuncRef, true}, foreign), Error);
+  Global g = b.store.global(GlobalType{ValType::FuncRef, true}, own);
+  CHECK_THROWS_AS(g.set(foreign), Error);
+  // As an argument, and as a host function's result.
+  Func takes = b.store.host_func({{ValType::FuncRef}, {}}, [](Caller&, std::span<const Value>, std::span<Value>) {});
+  Value arg[] = {foreign};
+  CHECK_THROWS_AS(takes.call_sync(arg), Error);
+  Func gives = b.store.host_func({{}, {ValType::FuncRef}},
+                                 [&](Caller&, std::span<const Value>, std::span<Value> r) { r[0] = foreign; });
+  auto trap = catch_as<Trap>([&] { gives.call_sync({}); });
+  REQUIRE(trap);
+  CHECK(std::string(trap->what()) == "host function returned a funcref of another store");
+}
