@@ -69,7 +69,12 @@ detail::CallLimits limits_of(const CallOptions& options) {
   detail::CallLimits limits;
   limits.slice = std::max<uint64_t>(options.slice, 1);
   limits.fuel = options.fuel;
-  if (options.timeout) limits.deadline = detail::Clock::now() + *options.timeout;
+  if (options.timeout) {
+    // A timeout too large to add to now() means no deadline in practice: the latest one.
+    auto now = detail::Clock::now();
+    limits.deadline = *options.timeout >= detail::Clock::time_point::max() - now ? detail::Clock::time_point::max()
+                                                                               : now + *options.timeout;
+  }
   return limits;
 }
 

@@ -154,6 +154,7 @@ void parse_type_section(Reader& r, ModuleData& m) {
     for (uint32_t j = 0; j < np; ++j) ft.params.push_back(read_val_type(r));
     uint32_t nr = read_count(r, 0, kMaxResults, "results");
     for (uint32_t j = 0; j < nr; ++j) ft.results.push_back(read_val_type(r));
+    m.type_ids.reserve(m.type_ids.size() + 1);  // no throw between acquiring and recording the id
     m.type_ids.push_back(acquire_type_id(ft));
     m.types.push_back(std::move(ft));
   }

@@ -164,7 +164,7 @@ bool Thread::grow(Slot* base, uint64_t need_slots, bool need_frame) {
     for (Frame* f = frames; f != frame_top; ++f) rebase(f->ret_fp);
     rebase(fp);
     rebase(host_args);
-    rebase(bulk_fp);
+    if (bulk_ip) rebase(bulk_fp);
     stack = ns;
     stack_end = ns + want;
   }

@@ -409,3 +409,17 @@ TEST_CASE("limits: a slice that runs out exactly at a host call still yields") {
   std::printf("2-unit slices ending at host calls: the other handler ran %d times during %d iterations\n", ticks, n);
   CHECK(ticks >= n / 2);  // one slice per iteration: it ran between them
 }
+
+TEST_CASE("limits: a timeout too large to add to the clock means no deadline, not an immediate one") {
+  asio::io_context io;
+  Engine engine;
+  LimitsGuest g(engine, "f");
+  CallOptions options;
+  options.timeout = std::chrono::steady_clock::duration::max();
+  AsyncInstance guest(io.get_executor(), g.inst, options);
+  Outcome out;
+  guest.async_call("f", {Value::i32(3)}, out.handler());
+  run_until(io, [&] { return out.done; });
+  REQUIRE_FALSE(out.ec);
+  CHECK(out.results.at(0) == Value::i32(3));
+}
