@@ -209,7 +209,9 @@ CallStatus ResumableCall::resume() {
 
 std::vector<Value> ResumableCall::host_args() const {
   if (host_entry_) return entry_args_;
-  return detail::host_args(*t_);
+  std::vector<Value> args(host_.callee->type->params.size());
+  read_host_args(*t_, args);
+  return args;
 }
 
 Caller ResumableCall::caller() { return make_caller(t_, host_.inst, this); }
@@ -239,7 +241,8 @@ void ResumableCall::run_host() {
     heap_buf.resize(np + nr);
     buf = heap_buf.data();
   }
-  for (size_t i = 0; i < np; ++i) std::construct_at(buf + i, to_value(ft.params[i], t_->host_args[i]));
+  for (size_t i = 0; i < np; ++i) std::construct_at(buf + i);
+  if (np) read_host_args(*t_, std::span(buf, np));
   for (size_t i = 0; i < nr; ++i) std::construct_at(buf + np + i, Value::null(ft.results[i]));
   std::span<const Value> args = host_entry_ ? std::span<const Value>(entry_args_) : std::span<const Value>(buf, np);
   std::span<Value> results(buf + np, nr);

@@ -259,11 +259,9 @@ void check_ref_owner(const StoreData& store, const Value& v) {
 
 Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call) { return Caller(t, inst, call); }
 
-std::vector<Value> host_args(Thread& t) {
+void read_host_args(const Thread& t, std::span<Value> out) {
   const FuncType& ft = *t.host_callee->type;
-  std::vector<Value> args(ft.params.size());
-  for (size_t i = 0; i < args.size(); ++i) args[i] = to_value(ft.params[i], t.host_args[i]);
-  return args;
+  for (size_t i = 0; i < out.size(); ++i) out[i] = to_value(ft.params[i], t.host_args[i]);
 }
 
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results) {

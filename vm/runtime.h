@@ -151,7 +151,8 @@ struct HostCallState {
   FuncInst* callee;
 };
 HostCallState save_host_call(Thread& t);
-std::vector<Value> host_args(Thread& t);
+// Exit::HostCall: the callee's arguments as Values (`out` holds one per parameter).
+void read_host_args(const Thread& t, std::span<Value> out);
 void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results);
 // A funcref value the host hands to `store` (argument, result, table or global value) must name
 // a function of that store: one of another store would dangle once that store is gone.
