@@ -2,7 +2,7 @@
 # Install what corowasm needs to build and test on Debian 12 (bookworm).
 set -euo pipefail
 PKGS=(clang-19 lld-19 libclang-rt-19-dev cmake ninja-build wabt doctest-dev
-      libboost1.81-dev libboost-context1.81-dev wasi-libc libclang-rt-19-dev-wasm32 binaryen)
+      libboost1.81-dev libboost-context1.81-dev libboost-json1.81-dev libcli11-dev wasi-libc libclang-rt-19-dev-wasm32 binaryen)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

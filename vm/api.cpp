@@ -52,23 +52,20 @@ std::string to_string(const FuncType& t) {
 
 const char* trap_message(TrapKind k) {
   switch (k) {
-    case TrapKind::Unreachable: return "unreachable";
-    case TrapKind::MemoryOutOfBounds: return "out of bounds memory access";
-    case TrapKind::TableOutOfBounds: return "out of bounds table access";
-    case TrapKind::UndefinedElement: return "undefined element";
-    case TrapKind::UninitializedElement: return "uninitialized element";
-    case TrapKind::IndirectCallMismatch: return "indirect call type mismatch";
-    case TrapKind::IntegerDivideByZero: return "integer divide by zero";
-    case TrapKind::IntegerOverflow: return "integer overflow";
-    case TrapKind::InvalidConversion: return "invalid conversion to integer";
-    case TrapKind::NullReference: return "null reference";
-    case TrapKind::CallStackExhausted: return "call stack exhausted";
-    case TrapKind::OutOfFuel: return "all fuel consumed";
-    case TrapKind::Timeout: return "wall-clock deadline exceeded";
-    case TrapKind::Host: return "host function failed";
-    case TrapKind::Exit: return "guest exited";
+#define CW_TRAP(Name, message) case TrapKind::Name: return message;
+#include <corowasm/traps.def>
+#undef CW_TRAP
   }
   return "trap";
+}
+
+const char* trap_kind_name(TrapKind k) {
+  switch (k) {
+#define CW_TRAP(Name, message) case TrapKind::Name: return #Name;
+#include <corowasm/traps.def>
+#undef CW_TRAP
+  }
+  return "?";
 }
 
 DecodeError::DecodeError(size_t offset, const std::string& reason)

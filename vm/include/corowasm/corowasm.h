@@ -126,25 +126,16 @@ class LinkError : public Error {
   using Error::Error;
 };
 
+// Why a call trapped: one enumerator per line of traps.def, which also gives each its message.
 enum class TrapKind : uint8_t {
-  Unreachable,            // "unreachable"
-  MemoryOutOfBounds,      // "out of bounds memory access"
-  TableOutOfBounds,       // "out of bounds table access"
-  UndefinedElement,       // "undefined element"   (call_indirect index past the table)
-  UninitializedElement,   // "uninitialized element" (call_indirect on a null entry)
-  IndirectCallMismatch,   // "indirect call type mismatch"
-  IntegerDivideByZero,    // "integer divide by zero"
-  IntegerOverflow,        // "integer overflow"
-  InvalidConversion,      // "invalid conversion to integer"
-  NullReference,          // "null reference"
-  CallStackExhausted,     // "call stack exhausted"
-  OutOfFuel,              // "all fuel consumed"
-  Timeout,                // "wall-clock deadline exceeded"
-  Host,                   // a host function failed; the message is the host's
-  Exit,                   // "guest exited": the guest ended itself (WASI proc_exit); the
-                          // host that raised it keeps the exit code
+#define CW_TRAP(Name, message) Name,
+#include <corowasm/traps.def>
+#undef CW_TRAP
 };
+// The spec's wording of `k` ("out of bounds memory access"); the default Trap message.
 const char* trap_message(TrapKind k);
+// The enumerator's spelling ("MemoryOutOfBounds").
+const char* trap_kind_name(TrapKind k);
 
 // One Wasm frame of a trap's backtrace.
 struct TrapFrame {
