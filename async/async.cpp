@@ -7,8 +7,7 @@
 
 #include <boost/asio/experimental/parallel_group.hpp>
 
-#include "decoder.h"
-#include "driver.h"
+#include <corowasm/internal.h>
 
 namespace corowasm {
 
@@ -93,20 +92,20 @@ error_code make_error_code(errc e) { return {int(e), corowasm_category()}; }
 
 Func async_host_func(Store& store, FuncType type, AsyncHostFn fn) {
   Func f = store.host_func(std::move(type), AsyncBody{std::move(fn)});
-  f.raw()->suspends = true;
+  detail::Access::func(f)->suspends = true;
   return f;
 }
 
-std::string last_trap_message(const Store& store) { return async_state(*store.data()).last_trap_message; }
-std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return async_state(*store.data()).last_trap_backtrace; }
-size_t last_trap_frames_omitted(const Store& store) { return async_state(*store.data()).last_trap_omitted; }
-bool store_busy(const Store& store) { return async_state(*store.data()).busy; }
+std::string last_trap_message(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_message; }
+std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_backtrace; }
+size_t last_trap_frames_omitted(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_omitted; }
+bool store_busy(const Store& store) { return async_state(*detail::Access::store(store)).busy; }
 
 namespace detail {
 
 error_code to_error_code(std::exception_ptr ep, const Store& store) {
   if (!ep) return {};
-  AsyncStoreState& st = async_state(*store.data());
+  AsyncStoreState& st = async_state(*detail::Access::store(store));
   try {
     std::rethrow_exception(ep);
   } catch (const Trap& t) {
@@ -208,20 +207,20 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
 }  // namespace
 
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options) {
-  return run_call(func.store().data(), func.raw(), std::move(args), options);
+  return run_call(Access::store(func.store()), Access::func(func), std::move(args), options);
 }
 
 asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options) {
   if (!module) throw Error("instantiate: empty module");
   if (store_busy(store)) throw boost::system::system_error(make_error_code(errc::store_busy));
-  InstanceData* inst = instantiate(*store.data(), module_data(module), imports);
-  if (FuncInst* start = start_function(*inst)) co_await run_call(store.data(), start, {}, options);
-  co_return make_instance(store.data(), inst);
+  InstanceData* inst = instantiate(*Access::store(store), Access::module(module), imports);
+  if (FuncInst* start = start_function(*inst)) co_await run_call(Access::store(store), start, {}, options);
+  co_return Access::make_instance(Access::store(store), inst);
 }
 
 struct StreamCompiler::Impl {
   Impl(const Engine& engine, size_t max) : decoder(std::make_shared<const Config>(engine.config())), max_bytes(max) {}
-  ModuleDecoder decoder;
+  ModuleCompiler decoder;
   size_t max_bytes;
 };
 
@@ -235,7 +234,7 @@ void StreamCompiler::feed(std::span<const uint8_t> bytes) {
   impl_->decoder.feed(bytes);
 }
 
-Module StreamCompiler::finish() { return Module(impl_->decoder.finish()); }
+Module StreamCompiler::finish() { return Access::make_module(impl_->decoder.finish()); }
 size_t StreamCompiler::bytes_received() const { return impl_->decoder.bytes_received(); }
 
 }  // namespace detail

@@ -20,7 +20,7 @@
 #include <span>
 #include <string>
 
-#include "decoder.h"
+#include <corowasm/internal.h>
 
 namespace {
 
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     corowasm::Module m = engine.compile(bytes);
     whole = "ok";
-    if (m.imports().empty() && m.data()->start < 0) {
+    if (m.imports().empty() && corowasm::detail::Access::module(m)->start < 0) {
       try {
         corowasm::Instance inst = m.instantiate();
       } catch (const corowasm::Error&) {
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::string chunked;
   try {
-    corowasm::detail::ModuleDecoder d(config);
+    corowasm::detail::ModuleCompiler d(config);
     uint32_t h = 2166136261u;  // FNV-1a of the input picks the chunk sizes
     for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 16777619u;
     size_t pos = 0;

@@ -73,27 +73,6 @@ std::string demangle(const char* name) {
   return out;
 }
 
-const char* trap_kind_name(cw::TrapKind k) {
-  switch (k) {
-    case cw::TrapKind::Unreachable: return "Unreachable";
-    case cw::TrapKind::MemoryOutOfBounds: return "MemoryOutOfBounds";
-    case cw::TrapKind::TableOutOfBounds: return "TableOutOfBounds";
-    case cw::TrapKind::UndefinedElement: return "UndefinedElement";
-    case cw::TrapKind::UninitializedElement: return "UninitializedElement";
-    case cw::TrapKind::IndirectCallMismatch: return "IndirectCallMismatch";
-    case cw::TrapKind::IntegerDivideByZero: return "IntegerDivideByZero";
-    case cw::TrapKind::IntegerOverflow: return "IntegerOverflow";
-    case cw::TrapKind::InvalidConversion: return "InvalidConversion";
-    case cw::TrapKind::NullReference: return "NullReference";
-    case cw::TrapKind::CallStackExhausted: return "CallStackExhausted";
-    case cw::TrapKind::OutOfFuel: return "OutOfFuel";
-    case cw::TrapKind::Timeout: return "Timeout";
-    case cw::TrapKind::Host: return "Host";
-    case cw::TrapKind::Exit: return "Exit";
-  }
-  return "?";
-}
-
 // Describes the exception being handled. Call only inside a catch block.
 std::string describe_current_exception() {
   try {

@@ -19,8 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "handlers.h"
-#include "module.h"
+#include <corowasm/internal.h>
 #include "test_util.h"
 
 using namespace corowasm;
@@ -816,7 +815,7 @@ TEST_CASE("code size: no move for a function without results or with one") {
     Engine engine;
     Module m = engine.compile(mb.build(0, a.end().b));
     std::string code;
-    for (auto& f : m.data()->codes) code += corowasm::detail::disassemble(*f);
+    for (auto& f : corowasm::detail::Access::module(m)->codes) code += corowasm::detail::disassemble(*f);
     CHECK_MESSAGE(code.find("move") == std::string::npos, code);
   }
 }

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "decoder.h"
+#include <corowasm/internal.h>
 #include "test_util.h"
 
 using namespace corowasm;
 using corowasm::detail::ModuleData;
-using corowasm::detail::ModuleDecoder;
+using corowasm::detail::ModuleCompiler;
 using corowasm::detail::SectionEvent;
 
 namespace {
@@ -55,7 +55,7 @@ std::string shape(const ModuleData& m) {
 Outcome decode(const std::vector<uint8_t>& bytes, const std::function<size_t()>& next_chunk,
                bool streaming_checks = false) {
   Outcome out;
-  ModuleDecoder d(std::make_shared<const Config>());
+  ModuleCompiler d(std::make_shared<const Config>());
   d.on_section = [&](const SectionEvent& e) {
     out.events.push_back("section " + std::to_string(e.id) + " @" + std::to_string(e.payload_offset) + " +" +
                          std::to_string(e.payload_size));
@@ -157,7 +157,7 @@ const std::vector<uint8_t> kTwoFuncs = {
 }  // namespace
 
 TEST_CASE("decoder: streaming: sections and bodies are handled as soon as their bytes arrive") {
-  ModuleDecoder d(std::make_shared<const Config>());
+  ModuleCompiler d(std::make_shared<const Config>());
   std::vector<std::string> log;
   d.on_section = [&](const SectionEvent& e) {
     log.push_back("section " + std::to_string(e.id) + " @" + std::to_string(e.payload_offset) + "+" +
@@ -178,7 +178,7 @@ TEST_CASE("decoder: streaming: sections and bodies are handled as soon as their 
   auto m = d.finish();
   REQUIRE(m->codes.size() == 2);
   CHECK(m->bytes.size() == kTwoFuncs.size());
-  Instance inst = Module(m).instantiate();
+  Instance inst = corowasm::detail::Access::make_module(m).instantiate();
   CHECK(inst.exports().empty());
 }
 
@@ -193,7 +193,7 @@ TEST_CASE("decoder: errors do not depend on chunking, and a failed decoder refus
   // Body 0 still compiled before the error in every chunking.
   CHECK(std::find(whole.events.begin(), whole.events.end(), "compiled 0") != whole.events.end());
 
-  ModuleDecoder d(std::make_shared<const Config>());
+  ModuleCompiler d(std::make_shared<const Config>());
   std::vector<uint8_t> junk = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
   CHECK_THROWS_AS(d.feed(junk), DecodeError);
   CHECK_THROWS_AS(d.feed(junk), Error);

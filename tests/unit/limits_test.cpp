@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "module.h"
+#include <corowasm/internal.h>
 #include "test_util.h"
 
 using namespace corowasm;

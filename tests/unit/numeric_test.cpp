@@ -7,7 +7,7 @@
 #include <ostream>
 #include <type_traits>
 
-#include "numeric.h"
+#include "isa/numeric.h"
 
 namespace num = corowasm::detail::num;
 using corowasm::TrapKind;

@@ -10,9 +10,9 @@
 #include <corowasm/wasi.h>
 
 // The runner is part of corowasm itself: `disasm` and `inspect` read the compiled module.
-#include "handlers.h"
-#include "module.h"
-#include "reader.h"
+#include <corowasm/internal.h>
+
+#include "decode/reader.h"
 
 #include <arpa/inet.h>
 #include <boost/asio/io_context.hpp>
@@ -435,7 +435,7 @@ int cmd_inspect(int argc, char** argv) {
     std::vector<uint8_t> bytes = read_file(argv[0]);
     corowasm::Engine engine;
     corowasm::Module module = engine.compile(bytes);  // validates first: a bad file says why
-    const corowasm::detail::ModuleData& m = *module.data();
+    const corowasm::detail::ModuleData& m = *corowasm::detail::Access::module(module);
     static const char* kSection[] = {"custom", "type", "import", "function", "table", "memory", "global",
                                      "export", "start", "element", "code", "data", "datacount"};
     std::cout << argv[0] << ": " << bytes.size() << " bytes\nsections:\n";
@@ -495,7 +495,7 @@ int cmd_disasm(int argc, char** argv) {
   try {
     corowasm::Engine engine;
     corowasm::Module module = engine.compile(read_file(argv[0]));
-    for (auto& code : module.data()->codes) std::cout << corowasm::detail::disassemble(*code);
+    for (auto& code : corowasm::detail::Access::module(module)->codes) std::cout << corowasm::detail::disassemble(*code);
     corowasm::ModuleStats st = module.stats();
     std::cout << st.functions << " functions, " << st.wasm_code_bytes << " bytes of wasm code -> "
               << st.compiled_code_bytes << " bytes of threaded code\n";

@@ -209,8 +209,9 @@ struct ExportDesc {
 class Imports;
 class Instance;
 namespace detail {
-Instance make_instance(std::shared_ptr<StoreData> store, InstanceData* inst);
-const std::shared_ptr<const ModuleData>& module_data(const Module& m);
+// The VM's own way to the internals behind a handle (vm/runtime/handles.h); handles hand out
+// no detail types themselves.
+struct Access;
 }  // namespace detail
 
 // Sizes of a compiled module, for tuning and benchmarks.
@@ -224,20 +225,19 @@ struct ModuleStats {
 class Module {
  public:
   Module() = default;
-  explicit Module(std::shared_ptr<const detail::ModuleData> data) : data_(std::move(data)) {}
   std::vector<ImportDesc> imports() const;
   std::vector<ExportDesc> exports() const;
   ModuleStats stats() const;
   // Instantiate into a fresh Store of its own.
   Instance instantiate(const Imports& imports) const;
   Instance instantiate() const;
-  const detail::ModuleData* data() const { return data_.get(); }
   explicit operator bool() const { return bool(data_); }
 
  private:
-  std::shared_ptr<const detail::ModuleData> data_;
   friend class Store;
-  friend const std::shared_ptr<const detail::ModuleData>& detail::module_data(const Module&);
+  friend struct detail::Access;
+  explicit Module(std::shared_ptr<const detail::ModuleData> data) : data_(std::move(data)) {}
+  std::shared_ptr<const detail::ModuleData> data_;
 };
 
 // ---- Runtime objects --------------------------------------------------------------------------
@@ -264,11 +264,9 @@ class Memory {
       throw Trap(TrapKind::MemoryOutOfBounds);
     return {reinterpret_cast<T*>(data() + ptr), size_t(count)};
   }
-  detail::MemoryInst* raw() const { return mem_; }
-  detail::StoreData* owner() const { return store_.get(); }  // the Store it belongs to
   explicit operator bool() const { return mem_ != nullptr; }
  private:
-  friend class Store; friend class Instance; friend class Caller;
+  friend class Store; friend class Instance; friend class Caller; friend struct detail::Access;
   Memory(std::shared_ptr<detail::StoreData> s, detail::MemoryInst* m) : store_(std::move(s)), mem_(m) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::MemoryInst* mem_ = nullptr;
@@ -281,11 +279,9 @@ class Table {
   Value get(uint64_t index) const;                   // throws Trap when out of bounds
   void set(uint64_t index, const Value& v) const;    // throws Trap when out of bounds
   TableType type() const;
-  detail::TableInst* raw() const { return table_; }
-  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return table_ != nullptr; }
  private:
-  friend class Store; friend class Instance;
+  friend class Store; friend class Instance; friend struct detail::Access;
   Table(std::shared_ptr<detail::StoreData> s, detail::TableInst* t) : store_(std::move(s)), table_(t) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::TableInst* table_ = nullptr;
@@ -297,11 +293,9 @@ class Global {
   Value get() const;
   void set(const Value& v) const;   // throws Error on an immutable global or wrong type
   GlobalType type() const;
-  detail::GlobalInst* raw() const { return global_; }
-  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return global_ != nullptr; }
  private:
-  friend class Store; friend class Instance;
+  friend class Store; friend class Instance; friend struct detail::Access;
   Global(std::shared_ptr<detail::StoreData> s, detail::GlobalInst* g) : store_(std::move(s)), global_(g) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::GlobalInst* global_ = nullptr;
@@ -316,11 +310,9 @@ class Func {
   // The reference value (funcref) naming this function.
   Value ref() const;
   Store store() const;
-  detail::FuncInst* raw() const { return func_; }
-  detail::StoreData* owner() const { return store_.get(); }
   explicit operator bool() const { return func_ != nullptr; }
  private:
-  friend class Store; friend class Instance;
+  friend class Store; friend class Instance; friend struct detail::Access;
   Func(std::shared_ptr<detail::StoreData> s, detail::FuncInst* f) : store_(std::move(s)), func_(f) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::FuncInst* func_ = nullptr;
@@ -332,7 +324,6 @@ class Caller;
 class Instance;
 namespace detail {
 class ResumableCall;
-Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call);
 }
 
 // What a host function sees of its caller.
@@ -341,13 +332,12 @@ class Caller {
   // The calling instance's memory 0 (empty handle when it has none).
   Memory memory() const;
   Store store() const;
-  detail::Thread& thread() const { return *thread_; }
   // Charge the calling guest for bulk work done on its behalf (WASI uses it for every byte it
   // transfers): one fuel unit per 4 KiB, as for memory.copy. When a fuel budget runs out, the
   // guest traps with "all fuel consumed" as soon as the host function returns.
   void charge_bytes(uint64_t bytes) const;
  private:
-  friend Caller detail::make_caller(detail::Thread*, detail::InstanceData*, detail::ResumableCall*);
+  friend struct detail::Access;
   Caller(detail::Thread* t, detail::InstanceData* inst, detail::ResumableCall* call)
       : thread_(t), inst_(inst), call_(call) {}
   detail::Thread* thread_;
@@ -388,8 +378,8 @@ class Store {
   // (std::nullopt) by default. fuel() is what is left.
   void set_fuel(std::optional<uint64_t> units);
   std::optional<uint64_t> fuel() const;
-  const std::shared_ptr<detail::StoreData>& data() const { return data_; }
  private:
+  friend struct detail::Access;
   friend class Caller;
   friend class Instance;
   friend class Module;
@@ -414,11 +404,10 @@ class Instance {
   Global global(std::string_view name) const;
   std::vector<std::pair<std::string, Extern>> exports() const;
   Store store() const { return Store(store_); }
-  detail::InstanceData* raw() const { return inst_; }
   explicit operator bool() const { return inst_ != nullptr; }
  private:
   friend class Store;
-  friend Instance detail::make_instance(std::shared_ptr<detail::StoreData>, detail::InstanceData*);
+  friend struct detail::Access;
   Instance(std::shared_ptr<detail::StoreData> s, detail::InstanceData* i) : store_(std::move(s)), inst_(i) {}
   std::shared_ptr<detail::StoreData> store_;
   detail::InstanceData* inst_ = nullptr;

@@ -13,7 +13,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "corowasm/corowasm.h"
+#include <corowasm/corowasm.h>
 
 #define COROWASM_NUM_FN [[gnu::always_inline]] static constexpr
 #define COROWASM_NUM_FN_RT [[gnu::always_inline]] static inline  // calls non-constexpr <cmath>

@@ -23,7 +23,8 @@
 #include <span>
 #include <vector>
 
-#include "runtime.h"
+#include "exec/frames.h"
+#include "runtime/store.h"
 
 namespace corowasm::detail {
 
@@ -119,8 +120,5 @@ class ResumableCall {
 // this store is running); host calls are serviced inline. Throws Trap.
 std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits = {});
 
-// The unit of bulk work: one fuel unit per this many bytes a bulk instruction or a host
-// function (WASI transfers) moves.
-inline constexpr uint64_t kBulkBytesPerUnit = 4096;
 
 }  // namespace corowasm::detail

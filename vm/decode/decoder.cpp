@@ -1,36 +1,11 @@
-#include "decoder.h"
+#include "decode/decoder.h"
 
 #include <string>
 
-#include "compiler.h"
+#include "decode/const_expr.h"
+#include "decode/types.h"
 
 namespace corowasm::detail {
-
-// Well-formed UTF-8 as the spec's names require: shortest form, no surrogates, <= U+10FFFF.
-bool Reader::valid_utf8(std::span<const uint8_t> s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    uint8_t b = s[i];
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    uint32_t cp, min;
-    if ((b & 0xE0) == 0xC0) { n = 2; cp = b & 0x1F; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { n = 3; cp = b & 0x0F; min = 0x800; }
-    else if ((b & 0xF8) == 0xF0) { n = 4; cp = b & 0x07; min = 0x10000; }
-    else return false;
-    if (i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
-}
 
 namespace {
 
@@ -68,7 +43,8 @@ struct ModuleDecoder::State {
   uint32_t declared_funcs = 0;  // from the function section
 };
 
-ModuleDecoder::ModuleDecoder(std::shared_ptr<const Config> config) : s_(std::make_unique<State>()) {
+ModuleDecoder::ModuleDecoder(std::shared_ptr<const Config> config, BodyConsumer on_body)
+    : on_body_(on_body), s_(std::make_unique<State>()) {
   s_->m->config = std::move(config);
 }
 ModuleDecoder::~ModuleDecoder() = default;
@@ -533,8 +509,7 @@ bool ModuleDecoder::step(bool at_eof) {
         r.fail("unexpected end of section or function");
       }
       uint32_t func_index = m.num_imported_funcs + s.code_done;
-      compile_function(m, func_index, std::span(s.buf).subspan(body_start, body_size), body_start,
-                       *m.codes[s.code_done]);
+      on_body_(m, func_index, std::span(s.buf).subspan(body_start, body_size), body_start, *m.codes[s.code_done]);
       ++s.code_done;
       s.pos = body_start + body_size;
       if (on_function_compiled) on_function_compiled(func_index);

@@ -1,5 +1,5 @@
-// The execution core: compiled-code cells, the one handler signature, the one dispatch step,
-// and the heap call stack (Thread) that makes a running guest plain data.
+// The instruction set's code: compiled-code cells, slot access and the one handler signature.
+// The heap call stack a handler runs on is runtime/thread.h; the dispatch step is exec/dispatch.h.
 //
 // Compiled code is an array of 8-byte Cells. An instruction is one Cell holding its handler,
 // followed by its immediates packed into a struct (Imm*) that occupies whole Cells. Operands
@@ -41,7 +41,7 @@
 namespace corowasm::detail {
 
 using Slot = uint64_t;
-struct Thread;
+struct Thread;  // runtime/thread.h
 struct Cell;
 
 enum class Exit : uint32_t {
@@ -70,6 +70,9 @@ static_assert(sizeof(Cell) == 8);
 // Cells an instruction with immediates `Imm` occupies, handler included.
 template <class Imm>
 constexpr uint32_t cells_of = 1 + uint32_t((sizeof(Imm) + sizeof(Cell) - 1) / sizeof(Cell));
+
+template <>
+inline constexpr uint32_t cells_of<void> = 1;  // no immediates
 
 template <class Imm>
 [[gnu::always_inline]] inline Imm imm(const Cell* ip) {
@@ -100,91 +103,14 @@ template <class T>
 inline uint64_t to_bits(T v) {
   Slot s; put<T>(&s, 0, v); return s;
 }
-
-struct FuncCode;
-struct FuncInst;
-struct InstanceData;
-struct MemoryInst;
-
-// One record of the heap call stack: the function running in this frame and where its caller
-// resumes. Nothing else: a suspended guest's pending host operation is owned by its driver.
-struct Frame {
-  const FuncCode* func;
-  const Cell* ret_ip;
-  Slot* ret_fp;
-  InstanceData* ret_inst;
-};
-
-struct Thread {
-  // Where execution resumes after an Exit.
-  const Cell* ip = nullptr;
-  Slot* fp = nullptr;
-  uint8_t* mem = nullptr;     // loop backend only: the cached memory base and size
-  uint64_t memsize = 0;
-  uint64_t acc = 0;           // loop backend only: the accumulator between handlers
-  // Units left in this slice: one per loop iteration (taken backward branch) and per call.
-  int64_t fuel = INT64_MAX;
-  InstanceData* inst = nullptr;  // instance whose code is running
-
-  // Heap call stack and value stack; both grow on Exit::StackLimit up to the Config limits.
-  Frame* frames = nullptr;
-  Frame* frame_top = nullptr;  // one past the innermost frame
-  Frame* frame_end = nullptr;
-  Slot* stack = nullptr;
-  Slot* stack_end = nullptr;
-
-  // Exit details.
-  TrapKind trap_kind = TrapKind::Unreachable;
-  std::string trap_message;
-  FuncInst* host_callee = nullptr;
-  Slot* host_args = nullptr;
-  const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
-  bool pending_tail = false;                 // StackLimit: ... for a tail call (no new frame)
-  // OutOfFuel inside a bulk instruction (memory.fill, table.copy, ...): the instruction at
-  // bulk_ip, in the frame at bulk_fp, has done bulk_done of its elements and continues there
-  // when it runs again. Cleared when any call begins or ends.
-  const Cell* bulk_ip = nullptr;
-  Slot* bulk_fp = nullptr;
-  uint64_t bulk_done = 0;
-
-  const Config* config = nullptr;
-  StoreData* store = nullptr;
-
-  Thread(const Config& cfg, StoreData* s);
-  ~Thread();
-  Thread(const Thread&) = delete;
-  Thread& operator=(const Thread&) = delete;
-
-  // Grow the value stack to fit `need_slots` from `base`, and the call stack by one frame
-  // when `need_frame`; false at the Config limits.
-  bool grow(Slot* base, uint64_t need_slots, bool need_frame = true);
-  // First free slot above the current innermost frame (where a host re-entry puts its args).
-  Slot* stack_top() const;
-};
-
-// ---- the one dispatch step ----
-[[gnu::always_inline]] CW_HANDLER_CC inline Exit next(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize,
-                                                     Thread* t, uint64_t acc) {
-#if COROWASM_DISPATCH_TAIL
-  [[clang::musttail]] return ip->handler(ip, fp, mem, memsize, t, acc);
-#else
-  t->ip = ip; t->fp = fp; t->mem = mem; t->memsize = memsize; t->acc = acc;
-  return Exit::Continue;
-#endif
+template <class T>
+[[gnu::always_inline]] inline T from_bits(uint64_t b) {
+  Slot s = b;
+  return get<T>(&s, 0);
 }
 
 // Terminal handlers (traps, exits) need not touch every piece of hot state.
 #define CW_HANDLER(name)                                                                     \
   CW_HANDLER_CC Exit name(const Cell* ip, Slot* fp, [[maybe_unused]] uint8_t* mem, [[maybe_unused]] uint64_t memsize, \
                           Thread* t, [[maybe_unused]] uint64_t acc)
-#define CW_NEXT(len) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, acc)
-// ... handing the value it produced to the next handler as `acc`.
-#define CW_NEXT_ACC(len, value) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, (value))
-
-// Run from t->ip/t->fp until an Exit other than Continue.
-Exit run(Thread* t);
-
-// Code that makes a handler chain return Exit::Done: the return address of an entry frame.
-extern const Cell kReturnToHost[1];
-
 }  // namespace corowasm::detail

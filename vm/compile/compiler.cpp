@@ -32,7 +32,7 @@
 // with a constant to move, 16 + 24 + 16 = 56.
 // Compile time is linear too, except that a call or a block end pushes its results one by one:
 // O(arity) for an instruction whose type (in the type section) has that many values.
-#include "compiler.h"
+#include "compile/compiler.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -42,14 +42,16 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "handlers.h"
-#include "numeric.h"
+#include "decode/reader.h"
+#include "decode/types.h"
+#include "isa/handlers.h"
+#include "isa/numeric.h"
+#include "isa/op_info.h"
 
 namespace corowasm::detail {
 
 namespace {
 
-constexpr ValType kUnknown = ValType(0);  // the bottom type of unreachable code
 constexpr uint32_t kMaxLocals = 50'000;
 constexpr size_t kNoCode = SIZE_MAX;
 constexpr uint32_t kMaxDeferred = 32;  // deferred (Local/Const) operands on the stack at once
@@ -69,40 +71,6 @@ using Types = std::span<const ValType>;
 
 bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64 || t == kUnknown;
-}
-
-template <class T>
-ValType val_type_of() {
-  if constexpr (std::is_same_v<T, uint32_t>) return ValType::I32;
-  else if constexpr (std::is_same_v<T, uint64_t>) return ValType::I64;
-  else if constexpr (std::is_same_v<T, float>) return ValType::F32;
-  else return ValType::F64;
-}
-
-struct OpInfo {
-  enum Family : uint8_t { Special, Unary, Binary, Load, Store } family = Special;
-  ValType a = kUnknown, b = kUnknown, r = kUnknown;  // operand and result types
-  uint8_t size = 0;                                  // loads/stores: bytes accessed
-  bool commute = false, compare = false;
-};
-
-const OpInfo& info(Op op) {
-  static const std::vector<OpInfo> table = [] {
-    std::vector<OpInfo> t(static_cast<size_t>(Op::Count_));
-#define CW_SPECIAL(Name, prefix, code, text)
-#define CW_UNARY(Name, prefix, code, text, OpT) \
-  t[size_t(Op::Name)] = {OpInfo::Unary, val_type_of<OpT::A>(), kUnknown, val_type_of<OpT::R>(), 0, false, false};
-#define CW_BINARY(Name, prefix, code, text, OpT, Flags)                                                    \
-  t[size_t(Op::Name)] = {OpInfo::Binary, val_type_of<OpT::A>(), val_type_of<OpT::B>(), val_type_of<OpT::R>(), \
-                         0, std::string_view(#Flags) == "Commute", std::string_view(#Flags) == "Compare"};
-#define CW_LOAD(Name, code, text, ValueT, MemT) \
-  t[size_t(Op::Name)] = {OpInfo::Load, ValType::I32, kUnknown, val_type_of<ValueT>(), sizeof(MemT), false, false};
-#define CW_STORE(Name, code, text, ValueT, MemT) \
-  t[size_t(Op::Name)] = {OpInfo::Store, ValType::I32, val_type_of<ValueT>(), kUnknown, sizeof(MemT), false, false};
-#include "opcodes.def"
-    return t;
-  }();
-  return table[size_t(op)];
 }
 
 // The comparison that holds exactly when `op` does not (for `if`, which branches on false).
@@ -422,7 +390,7 @@ class FunctionCompiler {
   void compile_call(uint32_t func_index, bool tail);
   void compile_call_indirect(bool tail);
   void compile_memarg(Op op, const OpInfo& oi);
-  char take_address_add(const Operand& addr, ImmMemAdd& fused);
+  Addr take_address_add(const Operand& addr, ImmMemAdd& fused);
   void need_memory(uint32_t idx = 0) {
     if (idx >= m_.memories.size()) invalid("unknown memory " + std::to_string(idx));
   }
@@ -533,12 +501,12 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
     }
     if (p.form == 'u' && p.op == Op::I64Eqz) {  // as i64.eq / i64.ne against 0
       truncate(p.start);
-      char acc = q_adjacent && q.dst == p.a ? 'a' : 0;
+      Acc acc = q_adjacent && q.dst == p.a ? Acc::Left : Acc::None;
       to(branch_compare_handler(when_true ? Op::I64Eq : Op::I64Ne, true, acc), ImmBrSI{p.a, 0, 0},
          offsetof(ImmBrSI, rel));
       return;
     }
-    if ((p.form == 's' || p.form == 'i') && info(p.op).compare) {
+    if ((p.form == 's' || p.form == 'i') && op_info(p.op).compare()) {
       std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
       // An i32 update right before the comparison, of the value it tests, joins the fusion.
       Handler fused_update = nullptr;
@@ -564,7 +532,7 @@ void FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool 
       if (op) {
         truncate(p.start);
         q = prev_producer_;
-        char acc = !q_adjacent ? 0 : q.dst == p.a ? 'a' : (p.form == 's' && q.dst == p.b) ? 'b' : 0;
+        Acc acc = !q_adjacent ? Acc::None : q.dst == p.a ? Acc::Left : (p.form == 's' && q.dst == p.b) ? Acc::Right : Acc::None;
         if (p.form == 's') to(branch_compare_handler(*op, false, acc), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
         else to(branch_compare_handler(*op, true, acc), ImmBrSI{p.a, 0, p.k}, offsetof(ImmBrSI, rel));
         return;
@@ -652,18 +620,23 @@ void FunctionCompiler::compile() {
 }
 
 // If the address operand was computed by the i32.add emitted last, remove that add and
-// return how the access should recompute it ('i' slot+constant, 's' slot+slot).
-char FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
+// return how the access should recompute it (Addr::Slot: it was not).
+Addr FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
   const Producer* pp = last_producer_of(addr);
   if (!pp || pp->op != Op::I32Add || (pp->form != 'i' && pp->form != 's' && pp->form != 'I' && pp->form != 'S'))
-    return 'p';
+    return Addr::Slot;
   Producer p = *pp;
   truncate(p.start);
   producer_.start = kNoCode;
   fused.a = p.a;
   fused.b = (p.form == 'i' || p.form == 'I') ? uint32_t(p.k) : p.b;
   fused.shift = p.shift;
-  return p.form;
+  switch (p.form) {
+    case 'i': return Addr::AddConst;
+    case 's': return Addr::AddSlots;
+    case 'I': return Addr::ShlAddConst;
+    default: return Addr::ShlAddSlots;
+  }
 }
 
 // A binary operator whose operand is the result of the binary operator emitted last: one
@@ -676,10 +649,11 @@ bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b,
   bool left = pa != nullptr;
   const Operand& other = left ? b : a;
   if (other.kind == Operand::Const && !left) {
-    if (!oi.commute) return false;
+    if (!oi.commute()) return false;
     left = true;  // k op inner == inner op k
   }
-  char shape = p->form == 'i' ? (other.kind == Operand::Const ? 'A' : 'B') : (other.kind == Operand::Const ? 'D' : 'C');
+  Chain shape = p->form == 'i' ? (other.kind == Operand::Const ? Chain::ConstConst : Chain::ConstSlot)
+                              : (other.kind == Operand::Const ? Chain::SlotConst : Chain::SlotSlot);
   Handler h = chain_handler(p->op, op, shape, left);
   if (!h) return false;
   Producer inner = *p;
@@ -702,7 +676,7 @@ bool FunctionCompiler::fuse_add_pair(Operand a, Operand b, uint32_t pos) {
   Producer p = producer_;
   if (p.start == kNoCode || p.end != code_.size() || p.op != Op::I32Add || p.form != 'i') return false;
   Handler first = code_[p.start].handler;  // a plain add (not a fused one that registered as I32Add)
-  if (first != binary_handler(Op::I32Add, 'i') && first != binary_handler(Op::I32Add, 'i', 'a')) return false;
+  if (first != binary_handler(Op::I32Add, Operands::SlotConst) && first != binary_handler(Op::I32Add, Operands::SlotConst, Acc::Left)) return false;
   truncate(p.start);
   uint32_t d = temp_slot(pos);
   size_t at = emit(&h_i32_add2_si, ImmAdd2{p.a, p.dst, uint32_t(p.k), a.slot, d, uint32_t(b.value)});
@@ -749,15 +723,15 @@ void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
     uint32_t pos = height();
     uint32_t d = temp_slot(pos);
     ImmMemAdd fused{0, d, offset, 0, 0};
-    char form = take_address_add(addr, fused);
+    Addr form = take_address_add(addr, fused);
     size_t at;
-    if (form != 'p') {
+    if (form != Addr::Slot) {
       at = emit(load_handler(op, form), fused);
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, 'l', 0, 0, 0);
     } else {
       uint32_t a = slot_of(addr, pos);
-      at = emit(load_handler(op, in_acc(a) ? 'a' : 'p'), ImmMem{a, d, offset});
+      at = emit(load_handler(op, in_acc(a) ? Addr::AccSlot : Addr::Slot), ImmMem{a, d, offset});
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, 'l', a, 0, 0);
     }
@@ -773,12 +747,12 @@ void FunctionCompiler::compile_memarg(Op op, const OpInfo& oi) {
     // A Temp value was computed after the address, so only Local values leave the address
     // add as the last instruction.
     ImmMemAdd fused{0, v.slot, offset, 0, 0};
-    char form = v.kind == Operand::Local ? take_address_add(addr, fused) : 'p';
-    if (form != 'p') emit(store_handler(op, false, form), fused);
+    Addr form = v.kind == Operand::Local ? take_address_add(addr, fused) : Addr::Slot;
+    if (form != Addr::Slot) emit(store_handler(op, false, form), fused);
     else {
       uint32_t a = slot_of(addr, apos);
       uint32_t sv = slot_of(v, vpos);
-      emit(store_handler(op, false, 'p', in_acc(sv)), ImmMem{a, sv, offset});
+      emit(store_handler(op, false, Addr::Slot, in_acc(sv)), ImmMem{a, sv, offset});
     }
   }
 }
@@ -846,7 +820,7 @@ void FunctionCompiler::compile_call_indirect(bool tail) {
 }
 
 void FunctionCompiler::compile_instruction(Op op) {
-  const OpInfo& oi = info(op);
+  const OpInfo& oi = op_info(op);
   switch (oi.family) {
     case OpInfo::Unary: {
       Operand a = pop(oi.a);
@@ -866,25 +840,25 @@ void FunctionCompiler::compile_instruction(Op op) {
       if (fuse_chain(op, oi, a, b, pos)) return;
       if (op == Op::I32Add && fuse_add_pair(a, b, pos)) return;
       uint32_t d = temp_slot(pos);
-      if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute) std::swap(a, b);
+      if (a.kind == Operand::Const && b.kind != Operand::Const && oi.commute()) std::swap(a, b);
       size_t at;
       if (b.kind == Operand::Const && a.kind != Operand::Const) {
-        at = emit(binary_handler(op, 'i', in_acc(a.slot) ? 'a' : 0), ImmSID{a.slot, d, b.value});
+        at = emit(binary_handler(op, Operands::SlotConst, in_acc(a.slot) ? Acc::Left : Acc::None), ImmSID{a.slot, d, b.value});
         push(oi.r);
         note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', a.slot, 0, b.value);
       } else if (a.kind == Operand::Const && b.kind != Operand::Const) {
-        at = emit(binary_handler(op, 'l', in_acc(b.slot) ? 'b' : 0), ImmISD{a.value, b.slot, d});
+        at = emit(binary_handler(op, Operands::ConstSlot, in_acc(b.slot) ? Acc::Right : Acc::None), ImmISD{a.value, b.slot, d});
         push(oi.r);
         note_producer(at, field_pos(at, offsetof(ImmISD, d)), d, op, 'l', 0, b.slot, a.value);
       } else {
         uint32_t sa = slot_of(a, pos);
         if (b.kind == Operand::Const) {
-          at = emit(binary_handler(op, 'i', in_acc(sa) ? 'a' : 0), ImmSID{sa, d, b.value});
+          at = emit(binary_handler(op, Operands::SlotConst, in_acc(sa) ? Acc::Left : Acc::None), ImmSID{sa, d, b.value});
           push(oi.r);
           note_producer(at, field_pos(at, offsetof(ImmSID, d)), d, op, 'i', sa, 0, b.value);
         } else {
-          char acc = in_acc(sa) ? 'a' : in_acc(b.slot) ? 'b' : 0;
-          at = emit(binary_handler(op, 's', acc), ImmSSD{sa, b.slot, d});
+          Acc acc = in_acc(sa) ? Acc::Left : in_acc(b.slot) ? Acc::Right : Acc::None;
+          at = emit(binary_handler(op, Operands::SlotSlot, acc), ImmSSD{sa, b.slot, d});
           push(oi.r);
           note_producer(at, field_pos(at, offsetof(ImmSSD, d)), d, op, 's', sa, b.slot, 0);
         }
@@ -1339,79 +1313,6 @@ void FunctionCompiler::compile_instruction(Op op) {
 }
 
 }  // namespace
-
-ValType read_val_type(Reader& r) {
-  size_t at = r.offset();
-  uint8_t b = r.u8();
-  switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F: return ValType(b);
-    case 0x7B: r.fail_at(at, "SIMD (v128) is not supported yet");
-    default: r.fail_at(at, "malformed value type");
-  }
-}
-
-ValType read_ref_type(Reader& r) {
-  size_t at = r.offset();
-  uint8_t b = r.u8();
-  if (b != 0x70 && b != 0x6F) r.fail_at(at, "malformed reference type");
-  return ValType(b);
-}
-
-ConstExpr read_const_expr(Reader& r, const ModuleData& m, ValType expected, uint32_t visible_globals) {
-  ConstExpr e;
-  std::vector<ValType> stack;
-  auto pop = [&](ValType t, size_t at) {
-    if (stack.empty() || stack.back() != t) throw ValidationError(at, "type mismatch");
-    stack.pop_back();
-  };
-  for (;;) {
-    size_t at = r.offset();
-    uint8_t b = r.u8();
-    switch (b) {
-      case 0x0B:
-        if (stack.size() != 1 || stack[0] != expected) throw ValidationError(at, "type mismatch");
-        return e;
-      case 0x41: e.push_back({ConstOp::I32, uint32_t(r.s32())}); stack.push_back(ValType::I32); break;
-      case 0x42: e.push_back({ConstOp::I64, uint64_t(r.s64())}); stack.push_back(ValType::I64); break;
-      case 0x43: e.push_back({ConstOp::F32, r.fixed_u32()}); stack.push_back(ValType::F32); break;
-      case 0x44: e.push_back({ConstOp::F64, r.fixed_u64()}); stack.push_back(ValType::F64); break;
-      case 0xD0: {
-        ValType t = read_ref_type(r);
-        e.push_back({ConstOp::RefNull, 0});
-        stack.push_back(t);
-        break;
-      }
-      case 0xD2: {
-        uint32_t f = r.u32();
-        if (f >= m.func_types.size()) throw ValidationError(at, "unknown function " + std::to_string(f));
-        e.push_back({ConstOp::RefFunc, f});
-        stack.push_back(ValType::FuncRef);
-        break;
-      }
-      case 0x23: {
-        uint32_t g = r.u32();
-        if (g >= visible_globals || g >= m.globals.size()) throw ValidationError(at, "unknown global " + std::to_string(g));
-        if (m.globals[g].mut) throw ValidationError(at, "constant expression required");
-        e.push_back({ConstOp::GlobalGet, g});
-        stack.push_back(m.globals[g].type);
-        break;
-      }
-      case 0x6A: case 0x6B: case 0x6C:
-        pop(ValType::I32, at); pop(ValType::I32, at);
-        e.push_back({b == 0x6A ? ConstOp::I32Add : b == 0x6B ? ConstOp::I32Sub : ConstOp::I32Mul, 0});
-        stack.push_back(ValType::I32);
-        break;
-      case 0x7C: case 0x7D: case 0x7E:
-        pop(ValType::I64, at); pop(ValType::I64, at);
-        e.push_back({b == 0x7C ? ConstOp::I64Add : b == 0x7D ? ConstOp::I64Sub : ConstOp::I64Mul, 0});
-        stack.push_back(ValType::I64);
-        break;
-      default:
-        if (b == 0xFC || b == 0xFD || decode_op(0, b)) throw ValidationError(at, "constant expression required");
-        r.fail_at(at, "illegal opcode");
-    }
-  }
-}
 
 void compile_function(const ModuleData& m, uint32_t func_index, std::span<const uint8_t> body, size_t offset,
                       FuncCode& out) {

@@ -7,10 +7,11 @@
 #include <deque>
 #include <optional>
 #include <memory>
+#include <span>
 #include <vector>
 
-#include "exec.h"
-#include "module.h"
+#include "decode/module.h"
+#include "runtime/thread.h"
 
 namespace corowasm::detail {
 
@@ -76,6 +77,7 @@ struct InstanceData {
 };
 
 class ResumableCall;
+struct Thread;
 
 struct StoreData : std::enable_shared_from_this<StoreData> {
   std::shared_ptr<const Config> config;
@@ -124,52 +126,13 @@ Layer& layer_state(StoreData& store) {
   return *static_cast<Layer*>(store.layers[index].get());
 }
 
-// ---- the steps of a call, shared by the synchronous driver and the async one ----
-
-// What a call must give back to the thread when it ends (calls nest through host functions).
-struct CallState {
-  const Cell* ip;
-  ptrdiff_t fp_off;  // -1: no frame was active
-  InstanceData* inst;
-  size_t depth;
-  size_t base_off;   // where the arguments went and the results come back
-  const FuncType* type;
-};
-// Push the entry frame of Wasm function `f` with `args` (already checked against its type).
-CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args);
-std::vector<Value> call_results(Thread& t, const CallState& cs);
-// Pop everything the call pushed (after Done, a trap, or a cancellation).
-void end_call(Thread& t, const CallState& cs);
-// Exit::StackLimit: grow the stacks for the pending call, or throw "call stack exhausted".
-void grow_for_call(Thread& t);
-
-// Exit::HostCall: where to put the results and resume. Offsets, since the stack may move.
-struct HostCallState {
-  const Cell* resume;
-  size_t fp_off, args_off;
-  InstanceData* inst;
-  FuncInst* callee;
-};
-HostCallState save_host_call(Thread& t);
-// Exit::HostCall: the callee's arguments as Values (`out` holds one per parameter).
-void read_host_args(const Thread& t, std::span<Value> out);
+// Values the host hands to `store` are checked: results of a host function against its type,
+// and a funcref value (argument, result, table or global value) must name a function of that
+// store (one of another store would dangle once that store is gone). Throw Trap / Error.
 void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results);
-// A funcref value the host hands to `store` (argument, result, table or global value) must name
-// a function of that store: one of another store would dangle once that store is gone.
-// Throws Error.
 void check_ref_owner(const StoreData& store, const Value& v);
-void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
 
-// ---- slow paths shared by handlers (return false = trap, with t->trap_* set) ----
-// The Wasm frames of `t`, innermost first, named from the name section: the first and last
-// kBacktraceEnds frames when there are more (`*omitted` says how many lie between), names
-// cut at kBacktraceNameBytes, so a trap at any depth costs a bounded amount of memory.
-inline constexpr size_t kBacktraceEnds = 64;
-inline constexpr size_t kBacktraceNameBytes = 256;
-std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted = nullptr);
-Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
-
+// A Value of type `t` from its slot bits.
 Value to_value(ValType t, uint64_t bits);
-Caller make_caller(Thread* t, InstanceData* inst, ResumableCall* call);
 
 }  // namespace corowasm::detail

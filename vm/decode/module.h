@@ -10,15 +10,22 @@
 #include <unordered_set>
 #include <vector>
 
-#include "exec.h"
+#include "isa/code.h"
+#include "isa/op.h"
 
 namespace corowasm::detail {
 
 // A constant expression (global initialisers, segment offsets, element items), pre-decoded.
 struct ConstOp {
-  enum Kind : uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet, I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul };
+  enum Kind : uint8_t {
+    Bits,       // push `value` (i32/i64/f32/f64 constants; ref.null is 0)
+    RefFunc,    // push function `value`
+    GlobalGet,  // push global `value`
+    Binary,     // pop two, push `op` of them (a kConstExpr row of opcodes.def)
+  };
   Kind kind;
-  uint64_t value;  // constant bits, function index or global index
+  uint64_t value = 0;  // constant bits, function index or global index
+  Op op = Op::Nop;
 };
 using ConstExpr = std::vector<ConstOp>;
 

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "decoder.h"
-#include "driver.h"
-#include "runtime.h"
+#include "compile/module_compiler.h"
+#include "driver/call.h"
+#include "exec/dispatch.h"
+#include "runtime/handles.h"
+#include "runtime/store.h"
 
 namespace corowasm {
 
@@ -80,9 +82,7 @@ Engine::Engine() : Engine(Config{}) {}
 Engine::Engine(Config config) : config_(std::make_shared<const Config>(config)) {}
 
 Module Engine::compile(std::span<const uint8_t> bytes) const {
-  ModuleDecoder d(config_);
-  d.feed(bytes);
-  return Module(d.finish());
+  return Access::make_module(compile_module(config_, bytes));
 }
 
 std::vector<ImportDesc> Module::imports() const {
@@ -244,11 +244,6 @@ const Extern* Imports::find(std::string_view module, std::string_view name) cons
 }
 
 // ---- Instance ----
-
-namespace detail {
-Instance make_instance(std::shared_ptr<StoreData> store, InstanceData* inst) { return Instance(std::move(store), inst); }
-const std::shared_ptr<const ModuleData>& module_data(const Module& m) { return m.data_; }
-}  // namespace detail
 
 std::optional<Extern> Instance::get_export(std::string_view name) const {
   const ExportEntry* e = inst_->module->find_export(name);

@@ -1,6 +1,7 @@
 // The incremental module decoder: a push parser. Feed it bytes in any chunking (one byte at a
 // time included); it parses each section once its payload is complete and hands each
-// function body to the compiler as soon as that body's last byte arrives, so a module
+// function body to its consumer (the compiler: compile/module_compiler.h) as soon as that
+// body's last byte arrives, so a module
 // streamed from a socket compiles while it downloads. Results and errors do not depend on the
 // chunking: a unit is parsed only once all of its bytes are here, or at finish().
 #pragma once
@@ -11,7 +12,7 @@
 #include <memory>
 #include <span>
 
-#include "module.h"
+#include "decode/module.h"
 
 namespace corowasm::detail {
 
@@ -21,9 +22,14 @@ struct SectionEvent {
   size_t payload_size;
 };
 
+// Takes function body `func_index` (its bytes start at absolute offset `offset`) into its
+// pre-allocated FuncCode `out`; throws DecodeError / ValidationError.
+using BodyConsumer = void (*)(const ModuleData& m, uint32_t func_index, std::span<const uint8_t> body,
+                              size_t offset, FuncCode& out);
+
 class ModuleDecoder {
  public:
-  explicit ModuleDecoder(std::shared_ptr<const Config> config);
+  ModuleDecoder(std::shared_ptr<const Config> config, BodyConsumer on_body);
   ~ModuleDecoder();
 
   // Consume more bytes. Throws DecodeError / ValidationError at the first problem; the decoder
@@ -40,6 +46,7 @@ class ModuleDecoder {
 
  private:
   struct State;
+  BodyConsumer on_body_;
   std::unique_ptr<State> s_;
   bool step(bool at_eof);
 };

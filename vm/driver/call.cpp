@@ -1,4 +1,7 @@
-#include "driver.h"
+#include "driver/call.h"
+
+#include "exec/dispatch.h"
+#include "runtime/handles.h"
 
 #include <pthread.h>
 
@@ -214,7 +217,7 @@ std::vector<Value> ResumableCall::host_args() const {
   return args;
 }
 
-Caller ResumableCall::caller() { return make_caller(t_, host_.inst, this); }
+Caller ResumableCall::caller() { return Access::make_caller(t_, host_.inst, this); }
 
 void ResumableCall::enter_sync_host() {
   saved_in_host_ = store_.in_host;

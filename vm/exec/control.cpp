@@ -1,0 +1,95 @@
+// Control handlers: copies and constants, branches, br_table, returns, select.
+#include "exec/support.h"
+
+namespace corowasm::detail {
+
+// ---- control ----
+
+CW_HANDLER(h_unreachable) { CW_TRAP(TrapKind::Unreachable); }
+
+CW_HANDLER(h_copy) {
+  auto a = imm<ImmSD>(ip);
+  Slot v = fp[a.s];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSD>, v);
+}
+
+CW_HANDLER(h_copy2) {
+  auto a = imm<ImmCopy2>(ip);
+  fp[a.d1] = fp[a.s1];
+  Slot v = fp[a.s2];
+  fp[a.d2] = v;
+  CW_NEXT_ACC(cells_of<ImmCopy2>, v);
+}
+
+CW_HANDLER(h_move) {
+  auto a = imm<ImmMove>(ip);
+  for (uint32_t i = 0; i < a.n; ++i) fp[a.d + i] = fp[a.s + i];  // upwards: d <= s
+  CW_NEXT(cells_of<ImmMove>);
+}
+
+CW_HANDLER(h_i32_add2_si) {
+  auto a = imm<ImmAdd2>(ip);
+  put<uint32_t>(fp, a.d1, get<uint32_t>(fp, a.a1) + a.k1);
+  uint32_t r = get<uint32_t>(fp, a.a2) + a.k2;
+  put<uint32_t>(fp, a.d2, r);
+  CW_NEXT_ACC(cells_of<ImmAdd2>, r);
+}
+
+CW_HANDLER(h_const) {
+  auto a = imm<ImmKD>(ip);
+  fp[a.d] = a.k;
+  CW_NEXT_ACC(cells_of<ImmKD>, a.k);
+}
+
+CW_HANDLER(h_br) { CW_JUMP(imm<ImmBr>(ip).rel); }
+
+template <bool AccC>
+CW_HANDLER(h_br_nz_t) {
+  auto a = imm<ImmBrS>(ip);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) != 0) CW_JUMP(a.rel);
+  CW_NEXT(cells_of<ImmBrS>);
+}
+
+template <bool AccC>
+CW_HANDLER(h_br_z_t) {
+  auto a = imm<ImmBrS>(ip);
+  if (operand<AccC, uint32_t>(fp, a.c, acc) == 0) CW_JUMP(a.rel);
+  CW_NEXT(cells_of<ImmBrS>);
+}
+
+CW_HANDLER(h_br_nz) { [[clang::musttail]] return h_br_nz_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z) { [[clang::musttail]] return h_br_z_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_nz_acc) { [[clang::musttail]] return h_br_nz_t<true>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z_acc) { [[clang::musttail]] return h_br_z_t<true>(ip, fp, mem, memsize, t, acc); }
+
+CW_HANDLER(h_br_table) {
+  auto a = imm<ImmBrTable>(ip);
+  uint32_t i = std::min(get<uint32_t>(fp, a.index), a.count);
+  int32_t rel;
+  std::memcpy(&rel, reinterpret_cast<const char*>(ip + 2) + 4 * size_t(i), 4);
+  CW_JUMP(rel);
+}
+
+CW_HANDLER(h_select) {
+  auto a = imm<ImmSelect>(ip);
+  Slot v = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelect>, v);
+}
+
+CW_HANDLER(h_select_si) {
+  auto a = imm<ImmSelectK>(ip);
+  Slot v = get<uint32_t>(fp, a.c) ? fp[a.x] : a.k;
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelectK>, v);
+}
+
+CW_HANDLER(h_select_is) {
+  auto a = imm<ImmSelectK>(ip);
+  Slot v = get<uint32_t>(fp, a.c) ? a.k : fp[a.x];
+  fp[a.d] = v;
+  CW_NEXT_ACC(cells_of<ImmSelectK>, v);
+}
+
+}  // namespace corowasm::detail

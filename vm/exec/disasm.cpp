@@ -1,0 +1,119 @@
+// The disassembler: every handler's name and instruction length, derived from opcodes.def
+// (the template families) and handlers.def (the hand-written ones).
+#include "exec/disasm.h"
+
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+
+#include "decode/module.h"
+#include "isa/handlers.h"
+
+namespace corowasm::detail {
+
+namespace {
+
+struct HandlerInfo {
+  std::string name;
+  uint32_t cells;  // instruction length; 0 = variable (br_table)
+};
+
+const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
+  static const std::unordered_map<Handler, HandlerInfo> infos = [] {
+    std::unordered_map<Handler, HandlerInfo> n;
+    for (size_t i = 0; i < size_t(Op::Count_); ++i) {
+      Op op = Op(i);
+      std::string base = op_name(op);
+      if (Handler u = unary_handler(op)) {
+        n[u] = {base, cells_of<ImmSD>};
+        n[unary_handler(op, true)] = {base + "@acc", cells_of<ImmSD>};
+      }
+      if (binary_handler(op, Operands::SlotSlot)) {
+        n[binary_handler(op, Operands::SlotSlot)] = {base + "_ss", cells_of<ImmSSD>};
+        n[binary_handler(op, Operands::SlotSlot, Acc::Left)] = {base + "_ss@acc.a", cells_of<ImmSSD>};
+        n[binary_handler(op, Operands::SlotSlot, Acc::Right)] = {base + "_ss@acc.b", cells_of<ImmSSD>};
+        n[binary_handler(op, Operands::SlotConst)] = {base + "_si", cells_of<ImmSID>};
+        n[binary_handler(op, Operands::SlotConst, Acc::Left)] = {base + "_si@acc", cells_of<ImmSID>};
+        n[binary_handler(op, Operands::ConstSlot)] = {base + "_is", cells_of<ImmISD>};
+        n[binary_handler(op, Operands::ConstSlot, Acc::Right)] = {base + "_is@acc", cells_of<ImmISD>};
+      }
+      if (Handler b = branch_compare_handler(op, false)) {
+        n[b] = {"br_if." + base + "_ss", cells_of<ImmBrSS>};
+        n[branch_compare_handler(op, false, Acc::Left)] = {"br_if." + base + "_ss@acc.a", cells_of<ImmBrSS>};
+        n[branch_compare_handler(op, false, Acc::Right)] = {"br_if." + base + "_ss@acc.b", cells_of<ImmBrSS>};
+      }
+      if (Handler b = branch_compare_handler(op, true)) {
+        n[b] = {"br_if." + base + "_si", cells_of<ImmBrSI>};
+        n[branch_compare_handler(op, true, Acc::Left)] = {"br_if." + base + "_si@acc", cells_of<ImmBrSI>};
+      }
+      if (Handler l = load_handler(op)) {
+        n[l] = {base, cells_of<ImmMem>};
+        n[load_handler(op, Addr::AccSlot)] = {base + "@acc", cells_of<ImmMem>};
+        n[load_handler(op, Addr::AddConst)] = {base + ".add_si", cells_of<ImmMemAdd>};
+        n[load_handler(op, Addr::AddSlots)] = {base + ".add_ss", cells_of<ImmMemAdd>};
+        n[load_handler(op, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
+        n[load_handler(op, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
+      }
+      if (Handler st = store_handler(op, false)) {
+        n[st] = {base, cells_of<ImmMem>};
+        n[store_handler(op, false, Addr::Slot, true)] = {base + "@acc", cells_of<ImmMem>};
+        n[store_handler(op, true)] = {base + "_i", cells_of<ImmMemI>};
+        n[store_handler(op, false, Addr::AddConst)] = {base + ".add_si", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, Addr::AddSlots)] = {base + ".add_ss", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
+        n[store_handler(op, false, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
+      }
+    }
+    for (size_t i = 0; i < size_t(Op::Count_); ++i)
+      for (size_t j = 0; j < size_t(Op::Count_); ++j)
+        for (auto [shape, letter] : {std::pair{Chain::ConstConst, 'A'}, std::pair{Chain::ConstSlot, 'B'},
+                                     std::pair{Chain::SlotSlot, 'C'}, std::pair{Chain::SlotConst, 'D'}})
+          for (bool left : {true, false})
+            if (Handler h = chain_handler(Op(i), Op(j), shape, left))
+              n[h] = {std::string(op_name(Op(i))) + (left ? "->" : "->r.") + op_name(Op(j)) + "." + letter,
+                      cells_of<ImmChain>};
+    for (size_t i = 0; i < size_t(Op::Count_); ++i)
+      for (size_t j = 0; j < size_t(Op::Count_); ++j)
+        for (bool k : {false, true})
+          if (Handler h = op_branch_handler(Op(i), Op(j), k))
+            n[h] = {std::string(op_name(Op(i))) + "->br_if." + op_name(Op(j)) + (k ? "_si" : "_ss"), cells_of<ImmOpBr>};
+#define CW_HANDLER_DEF(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
+#include "isa/handlers.def"
+    n[&h_br_table].cells = 0;  // variable: 2 + its targets
+    return n;
+  }();
+  return infos;
+}
+
+}  // namespace
+
+const char* handler_name(Handler h) {
+  auto it = handler_infos().find(h);
+  return it == handler_infos().end() ? "?" : it->second.name.c_str();
+}
+
+std::string disassemble(const FuncCode& f) {
+  std::string out;
+  char line[160];
+  std::snprintf(line, sizeof line, "func %u: %u params, %u locals, %u frame slots, %zu cells\n", f.func_index,
+                f.num_params, f.num_locals, f.frame_slots, f.code.size());
+  out += line;
+  for (size_t pc = 0; pc < f.code.size();) {
+    Handler h = f.code[pc].handler;
+    auto it = handler_infos().find(h);
+    uint32_t cells = it == handler_infos().end() ? 1 : it->second.cells;
+    if (h == &h_br_table) cells = 2 + (imm<ImmBrTable>(&f.code[pc]).count + 2) / 2;
+    std::snprintf(line, sizeof line, "%6zu  %-28s", pc, it == handler_infos().end() ? "?" : it->second.name.c_str());
+    out += line;
+    // Immediates as 32-bit words: slots, constants and relative targets alike.
+    for (size_t c = pc + 1; c < pc + cells && c < f.code.size(); ++c) {
+      std::snprintf(line, sizeof line, " %d %d", f.code[c].i32[0], f.code[c].i32[1]);
+      out += line;
+    }
+    out += "\n";
+    pc += cells;
+  }
+  return out;
+}
+
+}  // namespace corowasm::detail

@@ -1,0 +1,107 @@
+// The steps of a call on the heap call stack (driver/ puts them together), traps and backtraces.
+#include "exec/frames.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "exec/dispatch.h"
+
+namespace corowasm::detail {
+
+Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind) {
+  t->ip = ip;
+  t->fp = fp;
+  t->trap_kind = kind;
+  t->trap_message = trap_message(kind);
+  return Exit::Trap;
+}
+
+std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted) {
+  std::vector<TrapFrame> out;
+  size_t total = 0;
+  for (const Frame* f = t.frames; f != t.frame_top; ++f) total += f->func != nullptr;
+  // Frame k runs in the instance its callee frame (k + 1) returns to; the innermost runs in
+  // t.inst.
+  const InstanceData* inst = t.inst;
+  size_t k = 0;
+  for (const Frame* f = t.frame_top; f != t.frames;) {
+    --f;
+    if (f->func) {
+      if (k < kBacktraceEnds || k >= total - std::min(total, kBacktraceEnds)) {
+        TrapFrame tf;
+        tf.func_index = f->func->func_index;
+        if (inst && tf.func_index < inst->module->func_names.size()) {
+          const std::string& name = inst->module->func_names[tf.func_index];
+          tf.name = name.size() <= kBacktraceNameBytes ? name : name.substr(0, kBacktraceNameBytes) + "...";
+        }
+        out.push_back(std::move(tf));
+      }
+      ++k;
+    }
+    inst = f->ret_inst;
+  }
+  if (omitted) *omitted = total - out.size();
+  return out;
+}
+
+// ---- the steps of a call ----
+
+void read_host_args(const Thread& t, std::span<Value> out) {
+  const FuncType& ft = *t.host_callee->type;
+  for (size_t i = 0; i < out.size(); ++i) out[i] = to_value(ft.params[i], t.host_args[i]);
+}
+
+void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results) {
+  // The host may have re-entered Wasm and moved the stack: address everything afresh.
+  Slot* out = t.stack + hc.args_off;
+  for (size_t i = 0; i < results.size(); ++i) out[i] = results[i].bits;
+  t.ip = hc.resume;
+  t.fp = t.stack + hc.fp_off;
+  t.inst = hc.inst;
+  t.host_args = nullptr;
+}
+
+HostCallState save_host_call(Thread& t) {
+  return HostCallState{t.ip, size_t(t.fp - t.stack), size_t(t.host_args - t.stack), t.inst, t.host_callee};
+}
+
+CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {
+  // The arguments were checked against the type by ResumableCall, the only caller.
+  const FuncType& ft = *f->type;
+
+  CallState cs{t.ip, t.fp ? t.fp - t.stack : -1, t.inst, size_t(t.frame_top - t.frames), 0, &ft};
+  const FuncCode* code = f->code;
+  if (!t.grow(t.stack_top(), code->frame_slots)) throw Trap(TrapKind::CallStackExhausted);
+  Slot* base = t.stack_top();  // grow may have moved the stack
+  cs.base_off = size_t(base - t.stack);
+  for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
+  std::memset(base + code->num_params, 0, size_t(code->num_locals - code->num_params) * sizeof(Slot));
+  *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst};
+  t.ip = code->code.data();
+  t.fp = base;
+  t.inst = f->inst;
+  return cs;
+}
+
+void end_call(Thread& t, const CallState& cs) {
+  t.frame_top = t.frames + cs.depth;
+  t.ip = cs.ip;
+  t.fp = cs.fp_off < 0 ? nullptr : t.stack + cs.fp_off;
+  t.inst = cs.inst;
+}
+
+std::vector<Value> call_results(Thread& t, const CallState& cs) {
+  std::vector<Value> results(cs.type->results.size());
+  Slot* out = t.stack + cs.base_off;
+  for (size_t i = 0; i < results.size(); ++i) results[i] = to_value(cs.type->results[i], out[i]);
+  return results;
+}
+
+void grow_for_call(Thread& t) {
+  // A call puts the callee's frame above the caller's; a tail call reuses the frame.
+  uint64_t need = t.pending_tail ? t.pending_callee->frame_slots
+                                 : uint64_t(t.frame_top[-1].func->frame_slots) + t.pending_callee->frame_slots;
+  if (!t.grow(t.fp, need, !t.pending_tail)) throw Trap(TrapKind::CallStackExhausted);
+}
+
+}  // namespace corowasm::detail

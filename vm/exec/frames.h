@@ -1,0 +1,53 @@
+// The steps of a call on the heap call stack, shared by every driver: push an entry frame, read
+// a host call's arguments and resume after it, pop what a call pushed; traps and backtraces.
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <span>
+#include <vector>
+
+#include "runtime/store.h"
+#include "runtime/thread.h"
+
+namespace corowasm::detail {
+
+// What a call must give back to the thread when it ends (calls nest through host functions).
+struct CallState {
+  const Cell* ip;
+  ptrdiff_t fp_off;  // -1: no frame was active
+  InstanceData* inst;
+  size_t depth;
+  size_t base_off;   // where the arguments went and the results come back
+  const FuncType* type;
+};
+// Push the entry frame of Wasm function `f` with `args` (already checked against its type).
+CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args);
+std::vector<Value> call_results(Thread& t, const CallState& cs);
+// Pop everything the call pushed (after Done, a trap, or a cancellation).
+void end_call(Thread& t, const CallState& cs);
+// Exit::StackLimit: grow the stacks for the pending call, or throw "call stack exhausted".
+void grow_for_call(Thread& t);
+
+// Exit::HostCall: where to put the results and resume. Offsets, since the stack may move.
+struct HostCallState {
+  const Cell* resume;
+  size_t fp_off, args_off;
+  InstanceData* inst;
+  FuncInst* callee;
+};
+HostCallState save_host_call(Thread& t);
+// Exit::HostCall: the callee's arguments as Values (`out` holds one per parameter).
+void read_host_args(const Thread& t, std::span<Value> out);
+void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
+
+// ---- traps ----
+// The Wasm frames of `t`, innermost first, named from the name section: the first and last
+// kBacktraceEnds frames when there are more (`*omitted` says how many lie between), names
+// cut at kBacktraceNameBytes, so a trap at any depth costs a bounded amount of memory.
+inline constexpr size_t kBacktraceEnds = 64;
+inline constexpr size_t kBacktraceNameBytes = 256;
+std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted = nullptr);
+Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
+
+}  // namespace corowasm::detail

@@ -1,0 +1,179 @@
+// Memory handlers: loads and stores (plain, fused with their address computation, of a
+// constant), memory.size/grow, and the bulk instructions, which work in fuel-paid chunks.
+#include "exec/support.h"
+
+#include <algorithm>
+
+namespace corowasm::detail {
+
+// ---- memory ----
+
+template <class V, class M, bool AccAddr>
+CW_HANDLER(h_load) {
+  auto a = imm<ImmMem>(ip);
+  // Explicit bounds check: the effective address is 33 bits wide, so the sum cannot wrap.
+  uint64_t ea = uint64_t(operand<AccAddr, uint32_t>(fp, a.addr, acc)) + a.offset;
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<V>(fp, a.v, V(v));
+  CW_NEXT_ACC(cells_of<ImmMem>, to_bits(V(v)));
+}
+
+template <class V, class M, bool AccValue>
+CW_HANDLER(h_store) {
+  auto a = imm<ImmMem>(ip);
+  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(operand<AccValue, V>(fp, a.v, acc));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMem>);
+}
+
+template <class V, class M>
+CW_HANDLER(h_store_i) {
+  auto a = imm<ImmMemI>(ip);
+  uint64_t ea = uint64_t(get<uint32_t>(fp, a.addr)) + a.offset;
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(from_bits<V>(a.k));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMemI>);
+}
+
+template <bool ConstRhs, bool Shift>
+[[gnu::always_inline]] inline uint64_t fused_address(const Slot* fp, const ImmMemAdd& a) {
+  uint32_t rhs = ConstRhs ? a.b : get<uint32_t>(fp, a.b);
+  uint32_t x = get<uint32_t>(fp, a.a);
+  if constexpr (Shift) x <<= (a.shift & 31);
+  return uint64_t(uint32_t(x + rhs)) + a.offset;  // the add wraps, as i32.add
+}
+
+template <class V, class M, bool ConstRhs, bool Shift>
+CW_HANDLER(h_load_add) {
+  auto a = imm<ImmMemAdd>(ip);
+  uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<V>(fp, a.v, V(v));
+  CW_NEXT_ACC(cells_of<ImmMemAdd>, to_bits(V(v)));
+}
+
+template <class V, class M, bool ConstRhs, bool Shift>
+CW_HANDLER(h_store_add) {
+  auto a = imm<ImmMemAdd>(ip);
+  uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v = M(get<V>(fp, a.v));
+  std::memcpy(mem + ea, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMemAdd>);
+}
+
+CW_HANDLER(h_i32_add_shl_ss) {
+  auto a = imm<ImmAddShl>(ip);
+  uint32_t r = (get<uint32_t>(fp, a.a) << (a.shift & 31)) + get<uint32_t>(fp, a.b);
+  put<uint32_t>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmAddShl>, r);
+}
+
+CW_HANDLER(h_i32_add_shl_si) {
+  auto a = imm<ImmAddShl>(ip);
+  uint32_t r = (get<uint32_t>(fp, a.a) << (a.shift & 31)) + uint32_t(a.k);
+  put<uint32_t>(fp, a.d, r);
+  CW_NEXT_ACC(cells_of<ImmAddShl>, r);
+}
+
+CW_HANDLER(h_memory_size) {
+  auto a = imm<ImmSD>(ip);
+  put<uint32_t>(fp, a.d, uint32_t(memsize >> 16));
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_memory_grow) {
+  auto a = imm<ImmSD>(ip);
+  int64_t old = t->inst->mem0->grow(get<uint32_t>(fp, a.s));
+  load_memory(t->inst, mem, memsize);  // the base may move
+  put<uint32_t>(fp, a.d, uint32_t(old));
+  CW_NEXT(cells_of<ImmSD>);
+}
+
+CW_HANDLER(h_memory_init) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  const ModuleData& m = *t->inst->module;
+  const DataSegment& seg = m.datas[a.x];
+  uint64_t seg_size = t->inst->data_dropped[a.x] ? 0 : seg.size;
+  if (src + n > seg_size || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (!bulk_move(t, ip, fp, mem + dst, m.bytes.data() + seg.bytes_offset + src, n)) return exit_out_of_fuel(t, ip, fp);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_data_drop) {
+  auto a = imm<ImmIdxS>(ip);
+  t->inst->data_dropped[a.idx] = true;
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_memory_copy) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), src = get<uint32_t>(fp, a.b), n = get<uint32_t>(fp, a.c);
+  if (src + n > memsize || dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (!bulk_move(t, ip, fp, mem + dst, mem + src, n)) return exit_out_of_fuel(t, ip, fp);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+CW_HANDLER(h_memory_fill) {
+  auto a = imm<ImmTable2>(ip);
+  uint64_t dst = get<uint32_t>(fp, a.a), n = get<uint32_t>(fp, a.c);
+  uint8_t value = uint8_t(get<uint32_t>(fp, a.b));
+  if (dst + n > memsize) CW_TRAP(TrapKind::MemoryOutOfBounds);
+  if (!bulk(t, ip, fp, n, 1, [&](uint64_t done, uint64_t c) { std::memset(mem + dst + done, value, c); }))
+    return exit_out_of_fuel(t, ip, fp);
+  CW_NEXT(cells_of<ImmTable2>);
+}
+
+Handler load_handler(Op op, Addr addr) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_LOAD(Name, prefix, code, text, ValueT, MemT)                                          \
+  case Op::Name:                                                                         \
+    switch (addr) {                                                                      \
+      case Addr::Slot: return &h_load<ValueT, MemT, false>;                              \
+      case Addr::AccSlot: return &h_load<ValueT, MemT, true>;                            \
+      case Addr::AddConst: return &h_load_add<ValueT, MemT, true, false>;                \
+      case Addr::AddSlots: return &h_load_add<ValueT, MemT, false, false>;               \
+      case Addr::ShlAddConst: return &h_load_add<ValueT, MemT, true, true>;              \
+      case Addr::ShlAddSlots: return &h_load_add<ValueT, MemT, false, true>;             \
+    }                                                                                    \
+    return nullptr;
+#include "isa/opcodes.def"
+    default: return nullptr;
+  }
+}
+
+Handler store_handler(Op op, bool const_value, Addr addr, bool acc_value) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_STORE(Name, prefix, code, text, ValueT, MemT)                                         \
+  case Op::Name:                                                                         \
+    if (const_value) return &h_store_i<ValueT, MemT>;                                    \
+    switch (addr) {                                                                      \
+      case Addr::AddConst: return &h_store_add<ValueT, MemT, true, false>;               \
+      case Addr::AddSlots: return &h_store_add<ValueT, MemT, false, false>;              \
+      case Addr::ShlAddConst: return &h_store_add<ValueT, MemT, true, true>;             \
+      case Addr::ShlAddSlots: return &h_store_add<ValueT, MemT, false, true>;            \
+      case Addr::Slot: case Addr::AccSlot:                                               \
+        return acc_value ? &h_store<ValueT, MemT, true> : &h_store<ValueT, MemT, false>; \
+    }                                                                                    \
+    return nullptr;
+#include "isa/opcodes.def"
+    default: return nullptr;
+  }
+}
+
+}  // namespace corowasm::detail

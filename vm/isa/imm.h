@@ -1,0 +1,49 @@
+// The immediates layout of every instruction form: what follows a handler's Cell in the code.
+#pragma once
+
+#include <cstdint>
+
+#include "isa/code.h"
+
+namespace corowasm::detail {
+
+struct FuncCode;
+
+struct ImmSD { uint32_t s, d; };                       // unary, copy
+struct ImmSSD { uint32_t a, b, d; };                   // binary
+struct ImmSID { uint32_t a, d; uint64_t b; };          // binary, constant right
+struct ImmISD { uint64_t a; uint32_t b, d; };          // binary, constant left
+struct ImmKD { uint64_t k; uint32_t d; uint32_t pad = 0; };  // constant -> slot
+struct ImmMem { uint32_t addr, v; uint64_t offset; };  // load (v = dst) / store (v = value)
+struct ImmMemI { uint32_t addr, pad; uint64_t offset; uint64_t k; };  // store of a constant
+// Load/store whose address is an i32.add (optionally of a shifted index) fused in:
+// addr = wrap32((fp[a] << shift) + (fp[b] or b)).
+struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t shift; };
+// i32.add of a shifted index (array addressing): d = (fp[a] << shift) + (fp[b] or k).
+struct ImmAddShl { uint32_t a, b, d, shift; uint64_t k; };
+struct ImmBr { int32_t rel; };                         // relative to the instruction's own cell
+struct ImmBrS { uint32_t c; int32_t rel; };            // br_if / br_unless on slot c
+struct ImmBrSS { uint32_t a, b; int32_t rel; };        // fused compare + branch
+struct ImmBrSI { uint32_t a; int32_t rel; uint64_t b; };
+struct ImmBrTable { uint32_t index, count; };          // then count+1 int32 rels, two per cell
+struct ImmCall { const struct FuncCode* func; uint32_t args; uint32_t pad = 0; };
+struct ImmCallImport { uint32_t func, args; };
+struct ImmCallIndirect { uint32_t type_id, table, index, args; };
+struct ImmSelect { uint32_t c, a, b, d; };
+struct ImmCopy2 { uint32_t s1, d1, s2, d2; };             // two copies, in order
+struct ImmMove { uint32_t s, d, n; };                     // n slots from s down to d (d <= s)
+struct ImmAdd2 { uint32_t a1, d1, k1, a2, d2, k2; };       // two i32.add_si, in order
+struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a constant
+struct ImmIdxS { uint32_t idx, s; };                   // global.get/set, ref.func, table.size ...
+struct ImmTable2 { uint32_t x, y, a, b, c; };          // table/memory bulk ops: indices + 3 slots
+
+// Two binary operators fused: inner = Op1(fp[x], y), result = Op2(inner, z) (or Op2(z, inner)),
+// where y and z are slots or constants depending on the shape:
+//   'A' inner (slot, k1), outer (inner, k2)        'B' inner (slot, k1), outer with slot z
+//   'C' inner (slot, slot y), outer with slot z    'D' inner (slot, slot y), outer (inner, k2)
+struct ImmChain { uint32_t x, y, z, d; uint64_t k1, k2; };
+// An i32 update fused into the compare-and-branch that tests it (a loop's `i += k; br_if i < n`):
+// v = Op1(fp[x], k1); fp[d] = v; jump when Cmp(v, fp[b] or k2).
+struct ImmOpBr { uint32_t x, d, b; int32_t rel; uint32_t k1, k2; };
+
+}  // namespace corowasm::detail

@@ -1,0 +1,28 @@
+// What the validating compiler and the constant-expression reader need to know of an opcode
+// of a table family (unary, binary, load, store), derived from its row of opcodes.def.
+#pragma once
+
+#include <corowasm/corowasm.h>
+
+#include <cstdint>
+
+#include "isa/op.h"
+
+namespace corowasm::detail {
+
+// The bottom type of unreachable code (no value type has this encoding).
+inline constexpr ValType kUnknown = ValType(0);
+
+struct OpInfo {
+  enum Family : uint8_t { Special, Unary, Binary, Load, Store } family = Special;
+  ValType a = kUnknown, b = kUnknown, r = kUnknown;  // operand and result types
+  uint8_t size = 0;                                  // loads/stores: bytes accessed
+  unsigned flags = kPlain;                           // binary: OpFlags
+  bool commute() const { return flags & kCommute; }
+  bool compare() const { return flags & kCompare; }
+  bool const_expr() const { return flags & kConstExpr; }
+};
+
+const OpInfo& op_info(Op op);
+
+}  // namespace corowasm::detail
