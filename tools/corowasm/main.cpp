@@ -16,12 +16,8 @@
 #include "reader.h"
 
 #include <CLI/CLI.hpp>
-#include <arpa/inet.h>
 #include <boost/asio/io_context.hpp>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -188,38 +184,30 @@ struct RunOptions {
   std::vector<std::string> args;  // everything after it: the guest's argv[1..] or --invoke's arguments
 };
 
-// A listening TCP socket for "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0"); throws Error.
-int listen_on(const std::string& spec, std::string& bound) {
+// A listening TCP socket for "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:0"); throws
+// Error. `bound` is the address it listens on, with the port the kernel chose for port 0.
+boost::asio::ip::tcp::acceptor listen_on(boost::asio::io_context& io, const std::string& spec, std::string& bound) {
+  using boost::asio::ip::tcp;
   size_t colon = spec.rfind(':');
   if (colon == std::string::npos || colon == 0) throw corowasm::Error("--tcplisten needs ADDR:PORT, got \"" + spec + "\"");
   std::string host = spec.substr(0, colon), port = spec.substr(colon + 1);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  if (int e = getaddrinfo(host.c_str(), port.c_str(), &hints, &res))
-    throw corowasm::Error("--tcplisten " + spec + ": " + gai_strerror(e));
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 128) == 0;
-  freeaddrinfo(res);
-  if (!ok) {
-    std::string why = std::strerror(errno);
-    if (fd >= 0) close(fd);
-    throw corowasm::Error("--tcplisten " + spec + ": " + why);
+  try {
+    tcp::resolver resolver(io);
+    tcp::endpoint endpoint =
+        resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service)->endpoint();
+    tcp::acceptor acceptor(io);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(128);
+    tcp::endpoint local = acceptor.local_endpoint();
+    std::string address = local.address().to_string();
+    bound = (local.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(local.port());
+    return acceptor;
+  } catch (const boost::system::system_error& e) {
+    throw corowasm::Error("--tcplisten " + spec + ": " + e.code().message());
   }
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  char name[INET6_ADDRSTRLEN] = "?";
-  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  const void* addr = ss.ss_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr)
-                                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr);
-  inet_ntop(ss.ss_family, addr, name, sizeof name);
-  uint16_t p = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                              : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-  bound = (ss.ss_family == AF_INET6 ? "[" + std::string(name) + "]" : std::string(name)) + ":" + std::to_string(p);
-  return fd;
 }
 
 // Thrown by an option's callback: the value is not one it takes.
@@ -323,18 +311,14 @@ int cmd_run(RunOptions& o) {
     o.wasi.args.push_back(file);
     bool invoking = !o.invoke.empty();
     if (!invoking) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
-    // Listening sockets, handed over after the preopens (the Context keeps duplicates).
-    std::vector<int> listeners;
-    struct CloseAll {
-      std::vector<int>& fds;
-      ~CloseAll() {
-        for (int fd : fds) close(fd);
-      }
-    } close_listeners{listeners};
+    // Listening sockets, handed over after the preopens (the Context keeps duplicates; these
+    // close when the run ends). Their io_context never runs: they only hold the sockets.
+    boost::asio::io_context listen_io;
+    std::vector<boost::asio::ip::tcp::acceptor> listeners;
     for (const std::string& spec : o.listen) {
       std::string bound;
-      listeners.push_back(listen_on(spec, bound));
-      o.wasi.sockets.push_back(listeners.back());
+      listeners.push_back(listen_on(listen_io, spec, bound));
+      o.wasi.sockets.push_back(listeners.back().native_handle());
       if (o.verbose)
         std::cerr << "corowasm: listening on " << bound << " (guest fd "
                   << 3 + o.wasi.preopens.size() + listeners.size() - 1 << ")\n";
