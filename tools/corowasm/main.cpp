@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "module.h"
 #include "reader.h"
+#include "decoder.h"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -402,22 +403,24 @@ int cmd_validate(const std::string& file) {
 int cmd_inspect(const std::string& file) {
   try {
     std::vector<uint8_t> bytes = read_file(file);
-    corowasm::Engine engine;
-    corowasm::Module module = engine.compile(bytes);  // validates first: a bad file says why
+    // One pass of the decoder: it validates and compiles (a bad file says why before anything
+    // is printed) and reports each section as it reaches its header.
+    std::vector<corowasm::detail::SectionEvent> sections;
+    corowasm::detail::ModuleDecoder decoder(std::make_shared<const corowasm::Config>());
+    decoder.on_section = [&](const corowasm::detail::SectionEvent& e) { sections.push_back(e); };
+    decoder.feed(bytes);
+    corowasm::Module module(decoder.finish());
     const corowasm::detail::ModuleData& m = *module.data();
     static const char* kSection[] = {"custom", "type", "import", "function", "table", "memory", "global",
                                      "export", "start", "element", "code", "data", "datacount"};
     std::cout << file << ": " << bytes.size() << " bytes\nsections:\n";
-    corowasm::detail::Reader r(bytes, 0);
-    r.bytes(8);  // magic + version
-    while (!r.at_end()) {
-      size_t at = r.offset();
-      uint8_t id = r.u8();
-      uint32_t size = r.u32();
-      corowasm::detail::Reader body(r.bytes(size), r.offset());
-      std::string label = id < 13 ? kSection[id] : "unknown";
-      if (id == 0) label += " \"" + body.name() + "\"";
-      std::printf("  %-22s %10u bytes at offset %zu\n", label.c_str(), size, at);
+    size_t at = 8;  // a section's header starts where the one before it ends; the first after magic + version
+    for (const corowasm::detail::SectionEvent& e : sections) {
+      std::string label = e.id < std::size(kSection) ? kSection[e.id] : "unknown";
+      if (e.id == 0)
+        label += " \"" + corowasm::detail::Reader(std::span(bytes).subspan(e.payload_offset, e.payload_size), e.payload_offset).name() + "\"";
+      std::printf("  %-22s %10zu bytes at offset %zu\n", label.c_str(), e.payload_size, at);
+      at = e.payload_offset + e.payload_size;
     }
     auto kind = [](corowasm::ImportDesc::Kind k) {
       switch (k) {
