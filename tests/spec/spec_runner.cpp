@@ -17,6 +17,7 @@
 
 #include <corowasm/corowasm.h>
 
+#include <boost/json.hpp>
 #include <cxxabi.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -39,11 +40,10 @@
 #include <typeinfo>
 #include <vector>
 
-#include "json.h"
-
 namespace cw = corowasm;
 namespace fs = std::filesystem;
-using JValue = spec::json::Value;
+namespace json = boost::json;
+using JValue = json::value;
 
 namespace {
 
@@ -78,7 +78,7 @@ std::string describe_current_exception() {
   try {
     throw;
   } catch (const cw::Trap& e) {
-    return std::string("trap ") + trap_kind_name(e.kind()) + " \"" + e.what() + "\"";
+    return std::string("trap ") + cw::trap_kind_name(e.kind()) + " \"" + e.what() + "\"";
   } catch (const cw::LinkError& e) {
     return std::string("LinkError \"") + e.what() + "\"";
   } catch (const cw::DecodeError& e) {
@@ -92,19 +92,6 @@ std::string describe_current_exception() {
   } catch (...) {
     return "unknown C++ exception";
   }
-}
-
-const char* type_name(cw::ValType t) {
-  switch (t) {
-    case cw::ValType::I32: return "i32";
-    case cw::ValType::I64: return "i64";
-    case cw::ValType::F32: return "f32";
-    case cw::ValType::F64: return "f64";
-    case cw::ValType::V128: return "v128";
-    case cw::ValType::FuncRef: return "funcref";
-    case cw::ValType::ExternRef: return "externref";
-  }
-  return "?";
 }
 
 std::string format_value(const cw::Value& v) {
@@ -256,6 +243,47 @@ void copy_cstr(char* dst, size_t cap, const std::string& src) {
   dst[n] = '\0';
 }
 
+// ---- wast2json's JSON ------------------------------------------------------------------------
+
+// Reads and parses a whole file; throws std::runtime_error saying why it cannot.
+JValue parse_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw std::runtime_error("cannot read " + path);
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;  // names are the module's bytes; never reject a file for them
+  json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  std::string s = std::move(text).str();
+  size_t used = parser.write(s.data(), s.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) throw std::runtime_error("JSON parse error at byte " + std::to_string(used) + ": " + ec.message());
+  return parser.release();
+}
+
+// Member `key` of an object; nullptr when absent or when `v` is not an object.
+const JValue* member(const JValue& v, std::string_view key) {
+  const json::object* o = v.if_object();
+  return o ? o->if_contains(key) : nullptr;
+}
+
+// Member `key` as a string, or `fallback` when absent or not a string.
+std::string get_string(const JValue& v, std::string_view key, std::string_view fallback = {}) {
+  const JValue* m = member(v, key);
+  const json::string* s = m ? m->if_string() : nullptr;
+  return std::string(s ? std::string_view(*s) : fallback);
+}
+
+// Member `key` as an integer, or `fallback` when absent or not an integer.
+long long get_int(const JValue& v, std::string_view key, long long fallback = 0) {
+  const JValue* m = member(v, key);
+  if (m && m->is_int64()) return m->get_int64();
+  if (m && m->is_uint64() && m->get_uint64() <= uint64_t(INT64_MAX)) return (long long)m->get_uint64();
+  return fallback;
+}
+
 // ---- Command values --------------------------------------------------------------------------
 
 // Thrown while preparing a command: the command is skipped with this reason.
@@ -267,14 +295,19 @@ struct BadCommand {
   std::string what;
 };
 
+// A constant's "value": a string's contents (wast2json writes every value as a string) or a
+// number's JSON text.
+std::string value_text(const JValue& v, const std::string& type) {
+  if (const json::string* s = v.if_string()) return std::string(*s);
+  if (v.is_number()) return json::serialize(v);
+  throw BadCommand{"value of " + type + " is neither a string nor a number"};
+}
+
+// A value type by the name that cw::to_string gives it.
 std::optional<cw::ValType> parse_type(const std::string& s) {
-  if (s == "i32") return cw::ValType::I32;
-  if (s == "i64") return cw::ValType::I64;
-  if (s == "f32") return cw::ValType::F32;
-  if (s == "f64") return cw::ValType::F64;
-  if (s == "v128") return cw::ValType::V128;
-  if (s == "funcref") return cw::ValType::FuncRef;
-  if (s == "externref") return cw::ValType::ExternRef;
+  using VT = cw::ValType;
+  for (VT t : {VT::I32, VT::I64, VT::F32, VT::F64, VT::V128, VT::FuncRef, VT::ExternRef})
+    if (s == cw::to_string(t)) return t;
   return std::nullopt;
 }
 
@@ -312,9 +345,9 @@ struct Expected {
   std::string describe() const {
     switch (kind) {
       case Exact: return format_value(value);
-      case CanonicalNan: return std::string(type_name(value.type)) + ":nan:canonical";
-      case ArithmeticNan: return std::string(type_name(value.type)) + ":nan:arithmetic";
-      case AnyNonNull: return std::string(type_name(value.type)) + ":non-null";
+      case CanonicalNan: return std::string(cw::to_string(value.type)) + ":nan:canonical";
+      case ArithmeticNan: return std::string(cw::to_string(value.type)) + ":nan:arithmetic";
+      case AnyNonNull: return std::string(cw::to_string(value.type)) + ":non-null";
     }
     return "?";
   }
@@ -323,11 +356,11 @@ struct Expected {
 // Parses one {"type": ..., "value": ...} object. `expected` allows the NaN patterns and
 // non-null reference patterns that only results may use.
 Expected parse_const(const JValue& j, bool expected) {
-  std::string tname = j.get_string("type");
+  std::string tname = get_string(j, "type");
   auto type = parse_type(tname);
   if (!type) throw BadCommand{"unsupported value type \"" + tname + "\""};
   if (*type == cw::ValType::V128) throw SkipCommand{"v128 values (SIMD) are not supported"};
-  const JValue* jv = j.find("value");
+  const JValue* jv = member(j, "value");
   Expected e;
   e.value.type = *type;
   if (cw::is_ref(*type)) {
@@ -337,7 +370,7 @@ Expected parse_const(const JValue& j, bool expected) {
       e.kind = Expected::AnyNonNull;
       return e;
     }
-    const std::string& s = jv->as_string();
+    std::string s = value_text(*jv, tname);
     if (s == "null") {
       e.value.bits = 0;
       return e;
@@ -352,7 +385,7 @@ Expected parse_const(const JValue& j, bool expected) {
     return e;
   }
   if (!jv || !(jv->is_string() || jv->is_number())) throw BadCommand{"value missing for " + tname};
-  const std::string& s = jv->as_string();
+  std::string s = value_text(*jv, tname);
   if (*type == cw::ValType::F32 || *type == cw::ValType::F64) {
     if (s == "nan:canonical" || s == "nan:arithmetic") {
       if (!expected) throw BadCommand{"NaN pattern " + s + " used as an argument"};
@@ -367,14 +400,14 @@ Expected parse_const(const JValue& j, bool expected) {
 
 std::vector<cw::Value> parse_args(const JValue& action) {
   std::vector<cw::Value> args;
-  if (const JValue* a = action.find("args"); a && a->is_array())
+  if (const JValue* a = member(action, "args"); a && a->is_array())
     for (const JValue& j : a->as_array()) args.push_back(parse_const(j, false).value);
   return args;
 }
 
 std::vector<Expected> parse_expected(const JValue& cmd) {
   std::vector<Expected> out;
-  if (const JValue* a = cmd.find("expected"); a && a->is_array())
+  if (const JValue* a = member(cmd, "expected"); a && a->is_array())
     for (const JValue& j : a->as_array()) out.push_back(parse_const(j, true));
   return out;
 }
@@ -417,12 +450,12 @@ class CommandRunner {
 
     JValue doc;
     try {
-      doc = spec::json::parse_file(json_path_);
+      doc = parse_json_file(json_path_);
     } catch (const std::exception& e) {
       report_fail(0, "json", "a readable wast2json file", e.what());
       return finish();
     }
-    const JValue* commands = doc.find("commands");
+    const JValue* commands = member(doc, "commands");
     if (!commands || !commands->is_array()) {
       report_fail(0, "json", "a \"commands\" array", "none");
       return finish();
@@ -464,8 +497,8 @@ class CommandRunner {
   }
 
   void run_command(const JValue& cmd) {
-    std::string type = cmd.get_string("type", "<no type>");
-    long line = long(cmd.get_int("line", 0));
+    std::string type = get_string(cmd, "type", "<no type>");
+    long line = long(get_int(cmd, "line", 0));
     g_crash.line = int(line);
     bool assertion = type.starts_with("assert_");
     Result r = dispatch(type, cmd);
@@ -557,14 +590,14 @@ class CommandRunner {
   // ---- Modules and instances ----
 
   std::string module_path(const JValue& cmd) const {
-    std::string file = cmd.get_string("filename");
+    std::string file = get_string(cmd, "filename");
     if (file.empty()) throw BadCommand{"command has no \"filename\""};
     return (base_dir_ / file).string();
   }
 
   // Text modules (`module quote` / malformed text) cannot be checked by a binary-only VM.
   static void skip_if_text(const JValue& cmd) {
-    if (cmd.get_string("module_type", "binary") == "text") throw SkipCommand{"text format"};
+    if (get_string(cmd, "module_type", "binary") == "text") throw SkipCommand{"text format"};
   }
 
   std::vector<uint8_t> load(const JValue& cmd) const {
@@ -576,7 +609,7 @@ class CommandRunner {
 
   // The instance that a command names ("module"/"name" key) or the last one instantiated.
   const cw::Instance& instance_for(const JValue& j, const char* key) const {
-    std::string name = j.get_string(key);
+    std::string name = get_string(j, key);
     const Slot* slot = nullptr;
     if (name.empty()) {
       if (!last_) throw BadCommand{"no module has been defined yet"};
@@ -594,15 +627,15 @@ class CommandRunner {
   }
 
   Result cmd_module(const JValue& cmd) {
-    std::string name = cmd.get_string("name");
+    std::string name = get_string(cmd, "name");
     Slot slot;
-    slot.line = long(cmd.get_int("line", 0));
+    slot.line = long(get_int(cmd, "line", 0));
     // Until it succeeds, the slot records the failure so that later commands name it.
     auto store_slot = [&] {
       last_ = slot;
       if (!name.empty()) named_[name] = slot;
     };
-    if (cmd.get_string("module_type", "binary") == "text") {
+    if (get_string(cmd, "module_type", "binary") == "text") {
       slot.error = "text module (not supported)";
       store_slot();
       return Result::fail("a binary module", "text module (not supported)");
@@ -635,7 +668,7 @@ class CommandRunner {
   }
 
   Result cmd_register(const JValue& cmd) {
-    std::string as = cmd.get_string("as");
+    std::string as = get_string(cmd, "as");
     const cw::Instance& inst = instance_for(cmd, "name");
     try {
       imports_.define_instance(as, inst);
@@ -648,8 +681,8 @@ class CommandRunner {
   // Runs an invoke/get action. Command problems throw BadCommand/SkipCommand; whatever the VM
   // throws propagates to the caller.
   std::vector<cw::Value> perform(const JValue& action) {
-    std::string type = action.get_string("type");
-    std::string field = action.get_string("field");
+    std::string type = get_string(action, "type");
+    std::string field = get_string(action, "field");
     if (type == "invoke") {
       std::vector<cw::Value> args = parse_args(action);
       const cw::Instance& inst = instance_for(action, "module");
@@ -667,13 +700,13 @@ class CommandRunner {
   }
 
   static const JValue& action_of(const JValue& cmd) {
-    const JValue* a = cmd.find("action");
+    const JValue* a = member(cmd, "action");
     if (!a || !a->is_object()) throw BadCommand{"command has no \"action\""};
     return *a;
   }
 
   static std::string action_name(const JValue& action) {
-    return action.get_string("type") + " \"" + action.get_string("field") + "\"";
+    return get_string(action, "type") + " \"" + get_string(action, "field") + "\"";
   }
 
   Result cmd_action(const JValue& cmd) {
@@ -723,8 +756,8 @@ class CommandRunner {
   }
 
   Result cmd_assert_trap(const JValue& cmd) {
-    std::string text = cmd.get_string("text");
-    if (!cmd.find("action")) {
+    std::string text = get_string(cmd, "text");
+    if (!member(cmd, "action")) {
       // Module form: (assert_trap (module ...) "text") traps during instantiation.
       skip_if_text(cmd);
       std::vector<uint8_t> bytes = load(cmd);
@@ -760,7 +793,7 @@ class CommandRunner {
 
   Result cmd_assert_exhaustion(const JValue& cmd) {
     const JValue& action = action_of(cmd);
-    std::string text = cmd.get_string("text");
+    std::string text = get_string(cmd, "text");
     std::string want = action_name(action) + " traps CallStackExhausted (\"" + text + "\")";
     std::vector<cw::Value> results;
     try {
@@ -782,7 +815,7 @@ class CommandRunner {
   // assert_invalid and assert_malformed: compilation must throw DecodeError or ValidationError.
   Result expect_compile_error(const JValue& cmd) {
     skip_if_text(cmd);
-    std::string text = cmd.get_string("text");
+    std::string text = get_string(cmd, "text");
     std::vector<uint8_t> bytes = load(cmd);
     std::string want = "DecodeError or ValidationError (\"" + text + "\")";
     try {
@@ -803,7 +836,7 @@ class CommandRunner {
 
   Result cmd_assert_unlinkable(const JValue& cmd) {
     skip_if_text(cmd);
-    std::string text = cmd.get_string("text");
+    std::string text = get_string(cmd, "text");
     std::vector<uint8_t> bytes = load(cmd);
     std::string want = "LinkError (\"" + text + "\")";
     cw::Module mod;
@@ -825,7 +858,7 @@ class CommandRunner {
 
   Result cmd_assert_uninstantiable(const JValue& cmd) {
     skip_if_text(cmd);
-    std::string text = cmd.get_string("text");
+    std::string text = get_string(cmd, "text");
     std::vector<uint8_t> bytes = load(cmd);
     std::string want = "trap during instantiation (\"" + text + "\")";
     cw::Module mod;
@@ -930,9 +963,9 @@ int run_summary(const std::string& dir) {
 
 bool mentions_v128(const JValue& v) {
   if (v.is_object()) {
-    if (v.get_string("type") == "v128") return true;
-    for (const auto& [k, m] : v.as_object())
-      if (mentions_v128(m)) return true;
+    if (get_string(v, "type") == "v128") return true;
+    for (const json::key_value_pair& m : v.as_object())
+      if (mentions_v128(m.value())) return true;
   } else if (v.is_array()) {
     for (const JValue& m : v.as_array())
       if (mentions_v128(m)) return true;
@@ -946,13 +979,13 @@ int run_parse_only(const std::vector<std::string>& files) {
   for (const std::string& file : files) {
     JValue doc;
     try {
-      doc = spec::json::parse_file(file);
+      doc = parse_json_file(file);
     } catch (const std::exception& e) {
       std::printf("%s: %s\n", file.c_str(), e.what());
       ++bad;
       continue;
     }
-    const JValue* commands = doc.find("commands");
+    const JValue* commands = member(doc, "commands");
     if (!commands || !commands->is_array()) {
       std::printf("%s: no \"commands\" array\n", file.c_str());
       ++bad;
@@ -961,10 +994,10 @@ int run_parse_only(const std::vector<std::string>& files) {
     fs::path base = fs::path(file).parent_path();
     unsigned long file_asserts = 0;
     for (const JValue& cmd : commands->as_array()) {
-      std::string type = cmd.get_string("type", "<no type>");
+      std::string type = get_string(cmd, "type", "<no type>");
       ++counts[type];
       if (type.starts_with("assert_")) ++file_asserts;
-      std::string mt = cmd.get_string("module_type");
+      std::string mt = get_string(cmd, "module_type");
       if (mt == "text") {
         ++text_modules;
         ++counts[type + " (text)"];
@@ -973,9 +1006,9 @@ int run_parse_only(const std::vector<std::string>& files) {
         ++counts[type + " (binary)"];
       }
       if (mentions_v128(cmd)) ++v128;
-      std::string fn = cmd.get_string("filename");
+      std::string fn = get_string(cmd, "filename");
       if (!fn.empty() && !fs::exists(base / fn)) {
-        std::printf("%s:%lld: missing module file %s\n", file.c_str(), cmd.get_int("line"), fn.c_str());
+        std::printf("%s:%lld: missing module file %s\n", file.c_str(), get_int(cmd, "line"), fn.c_str());
         ++missing;
       }
     }

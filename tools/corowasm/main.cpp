@@ -3,8 +3,9 @@
 //   corowasm validate FILE.wasm
 //   corowasm inspect FILE.wasm
 //   corowasm disasm FILE.wasm
-// `run` drives the guest on an io_context through AsyncInstance, so WASI reads from stdin,
-// pipes and sockets and poll_oneoff sleeps suspend the guest rather than the thread.
+// Options are parsed with CLI11. `run` drives the guest on an io_context through AsyncInstance,
+// so WASI reads from stdin, pipes and sockets and poll_oneoff sleeps suspend the guest rather
+// than the thread.
 #include <corowasm/async.h>
 #include <corowasm/corowasm.h>
 #include <corowasm/wasi.h>
@@ -14,12 +15,9 @@
 
 #include "decode/reader.h"
 
-#include <arpa/inet.h>
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -27,8 +25,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,38 +38,12 @@ namespace {
 // A trap (other than the guest's own exit) ends the process with this status, as in wasmtime.
 constexpr int kTrapExit = 134;
 
-constexpr const char* kUsage =
-    "usage: corowasm <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run [options] FILE.wasm [ARGS...]\n"
-    "      Run a WASI command (its _start, with ARGS as argv[1..]) or, with --invoke, call an\n"
-    "      export with ARGS parsed by its parameter types and print the results, one per line.\n"
-    "      Options go before the file; everything after it belongs to the guest.\n"
-    "        --dir HOST[::GUEST]     preopen directory HOST, seen by the guest as GUEST\n"
-    "        --ro-dir HOST[::GUEST]  the same, read-only\n"
-    "        --tcplisten ADDR:PORT   listen on a TCP address and hand the socket to the guest\n"
-    "                                (fds after the preopens; sock_accept takes connections)\n"
-    "        --env KEY[=VALUE]       set a guest environment variable (none by default);\n"
-    "                                KEY alone passes the host's value, if it has one\n"
-    "        --fuel N                trap after N units (loop iterations and calls)\n"
-    "        --timeout DURATION      trap after DURATION of wall-clock time (e.g. 10s, 500ms, 2m)\n"
-    "        --max-memory SIZE       cap each linear memory (e.g. 64MiB, 1GiB, bytes)\n"
-    "        --max-table-elements N  cap the elements of all tables together (default 10000000)\n"
-    "        --invoke NAME           call export NAME instead of _start\n"
-    "        --verbose               report load, compile and run times on stderr\n"
-    "  validate FILE.wasm\n"
-    "      Decode and validate FILE.wasm; print \"valid\" or the error.\n"
-    "  inspect FILE.wasm\n"
-    "      Print the sections, imports and exports of FILE.wasm, with sizes.\n"
-    "  disasm FILE.wasm\n"
-    "      Print the threaded code compiled for every defined function.\n"
-    "  --help\n"
-    "      Show this text.\n"
-    "\n"
+constexpr const char* kVersion = "corowasm 0.1.0";
+
+constexpr const char* kExitStatus =
     "exit status: the guest's exit code (proc_exit, or 0 when _start returns); 1 for a proc_exit\n"
     "code outside 0-255, on usage or load errors; 134 when the guest traps (the trap and a Wasm\n"
-    "backtrace go to stderr).\n";
+    "backtrace go to stderr).";
 
 // The process exit status for the guest's proc_exit code: 0-255 as they are; any other code
 // (which the OS would truncate, 256 to a successful 0) is reported on stderr and becomes 1.
@@ -205,108 +180,114 @@ struct RunOptions {
   std::optional<uint64_t> max_table_elements;
   std::vector<std::string> listen;
   bool verbose = false;
+  std::string file;               // FILE.wasm
+  std::vector<std::string> args;  // everything after it: the guest's argv[1..] or --invoke's arguments
 };
 
-// A listening TCP socket for "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0"); throws Error.
-int listen_on(const std::string& spec, std::string& bound) {
+// A listening TCP socket for "ADDR:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:0"); throws
+// Error. `bound` is the address it listens on, with the port the kernel chose for port 0.
+boost::asio::ip::tcp::acceptor listen_on(boost::asio::io_context& io, const std::string& spec, std::string& bound) {
+  using boost::asio::ip::tcp;
   size_t colon = spec.rfind(':');
   if (colon == std::string::npos || colon == 0) throw corowasm::Error("--tcplisten needs ADDR:PORT, got \"" + spec + "\"");
   std::string host = spec.substr(0, colon), port = spec.substr(colon + 1);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  if (int e = getaddrinfo(host.c_str(), port.c_str(), &hints, &res))
-    throw corowasm::Error("--tcplisten " + spec + ": " + gai_strerror(e));
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 128) == 0;
-  freeaddrinfo(res);
-  if (!ok) {
-    std::string why = std::strerror(errno);
-    if (fd >= 0) close(fd);
-    throw corowasm::Error("--tcplisten " + spec + ": " + why);
+  try {
+    tcp::resolver resolver(io);
+    tcp::endpoint endpoint =
+        resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service)->endpoint();
+    tcp::acceptor acceptor(io);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(128);
+    tcp::endpoint local = acceptor.local_endpoint();
+    std::string address = local.address().to_string();
+    bound = (local.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(local.port());
+    return acceptor;
+  } catch (const boost::system::system_error& e) {
+    throw corowasm::Error("--tcplisten " + spec + ": " + e.code().message());
   }
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  char name[INET6_ADDRSTRLEN] = "?";
-  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  const void* addr = ss.ss_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr)
-                                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr);
-  inet_ntop(ss.ss_family, addr, name, sizeof name);
-  uint16_t p = ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                              : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-  bound = (ss.ss_family == AF_INET6 ? "[" + std::string(name) + "]" : std::string(name)) + ":" + std::to_string(p);
-  return fd;
 }
 
-// Parses options up to FILE.wasm; returns the index of the file, or -1 after printing why not.
-int parse_run_options(int argc, char** argv, RunOptions& o) {
-  for (int i = 0; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* opt) -> std::optional<std::string> {
-      std::string o2 = std::string(opt) + "=";
-      if (a == opt && i + 1 < argc) return std::string(argv[++i]);
-      if (a.rfind(o2, 0) == 0) return a.substr(o2.size());
-      return std::nullopt;
+// Thrown by an option's callback: the value is not one it takes.
+[[noreturn]] void bad_value(const std::string& why) { throw CLI::ValidationError(why); }
+
+// The `run` subcommand: its options fill `o`. The options end at the first argument that is not
+// one, or at `--`: FILE.wasm, and everything after it is the guest's as it is (a guest's "--dir"
+// or "[1,2]" included). CLI11's prefix_command leaves them, untouched, in remaining(); see
+// take_file_and_args.
+CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
+  CLI::App* run = app.add_subcommand("run", "Run a WASI command, or call one export (--invoke).");
+  run->footer(std::string("Runs the _start of FILE.wasm with ARGS as argv[1..] or, with --invoke, calls an export\n"
+                          "with ARGS parsed by its parameter types and prints the results, one per line.\n"
+                          "Options go before FILE.wasm (or end at --); everything after it belongs to the guest.\n\n") +
+              kExitStatus);
+  run->prefix_command();
+  // FILE.wasm, for the help; it takes no value (they all go to remaining()). Its being there
+  // keeps a `--` in `run` rather than handing what follows back to the top level.
+  run->add_option("FILE.wasm", "the module; after it, ARGS: the guest's argv[1..], or --invoke's arguments")
+      ->type_name("")
+      ->check(CLI::Validator([](const std::string&) { return std::string("left to remaining()"); }, ""));
+  run->validate_positionals();
+  run->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  // Repeatable options act once per occurrence, in command-line order (preopens are fds 3, 4...).
+  auto each = [run](const std::string& name, std::function<void(const std::string&)> f, const std::string& type,
+                    const std::string& help) {
+    return run->add_option_function<std::string>(name, std::move(f), help)->type_name(type)->trigger_on_parse();
+  };
+  each("--dir", [&o](const std::string& v) { o.wasi.preopens.push_back(parse_preopen(v, false)); },
+       "HOST[::GUEST]", "preopen directory HOST, seen by the guest as GUEST");
+  each("--ro-dir", [&o](const std::string& v) { o.wasi.preopens.push_back(parse_preopen(v, true)); },
+       "HOST[::GUEST]", "the same, read-only");
+  each("--tcplisten", [&o](const std::string& v) { o.listen.push_back(v); }, "ADDR:PORT",
+       "listen on a TCP address and hand the socket to the guest\n"
+       "(fds after the preopens; sock_accept takes connections)");
+  each("--env",
+       [&o](const std::string& v) {
+         if (v.empty() || v.front() == '=') bad_value("--env needs KEY=VALUE or KEY, got \"" + v + "\"");
+         if (v.find('=') != std::string::npos) o.wasi.env.push_back(v);
+         else if (const char* host = std::getenv(v.c_str())) o.wasi.env.push_back(v + "=" + host);  // KEY alone: the host's value
+       },
+       "KEY[=VALUE]", "set a guest environment variable (none by default);\nKEY alone passes the host's value, if it has one");
+  // A limit: its value parsed by `parse` into `into`, or refused when `parse` gives nothing.
+  auto limit = [run](const std::string& name, const std::string& type, auto& into, auto parse,
+                     const std::string& needs, const std::string& help) {
+    auto f = [&into, parse, name, needs](const std::string& v) {
+      if (!(into = parse(v))) bad_value(name + " needs " + needs + ", got \"" + v + "\"");
     };
-    auto bad = [&](const std::string& why) {
-      std::cerr << "corowasm run: " << why << "\n";
-      return -1;
-    };
-    if (a.empty() || a[0] != '-') return i;
-    if (a == "--verbose" || a == "-v") {
-      o.verbose = true;
-    } else if (auto v = value("--invoke")) {
-      o.invoke = *v;
-    } else if (auto v = value("--dir")) {
-      o.wasi.preopens.push_back(parse_preopen(*v, false));
-    } else if (auto v = value("--ro-dir")) {
-      o.wasi.preopens.push_back(parse_preopen(*v, true));
-    } else if (auto v = value("--tcplisten")) {
-      o.listen.push_back(*v);
-    } else if (auto v = value("--env")) {
-      if (v->empty() || v->front() == '=') return bad("--env needs KEY=VALUE or KEY, got \"" + *v + "\"");
-      if (v->find('=') != std::string::npos) {
-        o.wasi.env.push_back(*v);
-      } else if (const char* host = std::getenv(v->c_str())) {  // KEY alone: the host's value
-        o.wasi.env.push_back(*v + "=" + host);
-      }
-    } else if (auto v = value("--fuel")) {
-      o.fuel = parse_count(*v);
-      if (!o.fuel) return bad("--fuel needs a number of units, got \"" + *v + "\"");
-    } else if (auto v = value("--max-table-elements")) {
-      o.max_table_elements = parse_count(*v);
-      if (!o.max_table_elements) return bad("--max-table-elements needs a number, got \"" + *v + "\"");
-    } else if (auto v = value("--timeout")) {
-      o.timeout = parse_duration(*v);
-      if (!o.timeout) return bad("--timeout needs a duration such as 10s or 500ms, got \"" + *v + "\"");
-    } else if (auto v = value("--max-memory")) {
-      o.max_pages = parse_size_pages(*v);
-      if (!o.max_pages) return bad("--max-memory needs a size such as 64MiB, got \"" + *v + "\"");
-    } else {
-      std::cerr << "corowasm run: unknown option " << a << "\n" << kUsage;
-      return -1;
-    }
-  }
-  std::cerr << "corowasm run: missing FILE.wasm\n" << kUsage;
-  return -1;
+    run->add_option_function<std::string>(name, f, help)->type_name(type);
+  };
+  limit("--fuel", "N", o.fuel, parse_count, "a number of units", "trap after N units (loop iterations and calls)");
+  limit("--timeout", "DURATION", o.timeout, parse_duration, "a duration such as 10s or 500ms",
+        "trap after DURATION of wall-clock time (e.g. 10s, 500ms, 2m)");
+  limit("--max-memory", "SIZE", o.max_pages, parse_size_pages, "a size such as 64MiB",
+        "cap each linear memory (e.g. 64MiB, 1GiB, bytes)");
+  limit("--max-table-elements", "N", o.max_table_elements, parse_count, "a number",
+        "cap the elements of all tables together (default 10000000)");
+  run->add_option("--invoke", o.invoke, "call export NAME instead of _start")->type_name("NAME");
+  run->add_flag("-v,--verbose", o.verbose, "report load, compile and run times on stderr");
+  return run;
 }
 
-int cmd_run(int argc, char** argv) {
+// After parsing: FILE.wasm and the guest's arguments out of what `run` left in remaining(). Its
+// first entry is `--` when the options ended with one; otherwise an entry starting with '-' is
+// an option `run` does not have. Throws CLI::ParseError.
+void take_file_and_args(const CLI::App& run, RunOptions& o) {
+  std::vector<std::string> rest = run.remaining();
+  bool marked = !rest.empty() && rest.front() == "--";
+  if (marked) rest.erase(rest.begin());
+  if (rest.empty()) throw CLI::RequiredError("FILE.wasm");
+  if (!marked && rest.front().size() > 1 && rest.front().front() == '-')
+    throw CLI::ExtrasError("unknown option " + rest.front(), CLI::ExitCodes::ExtrasError);
+  o.file = rest.front();
+  o.args.assign(rest.begin() + 1, rest.end());
+}
+
+int cmd_run(RunOptions& o) {
   using Clock = std::chrono::steady_clock;
   auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  RunOptions o;
-  int i;
-  try {
-    i = parse_run_options(argc, argv, o);
-  } catch (const std::exception& e) {
-    std::cerr << "corowasm run: " << e.what() << "\n";
-    return 1;
-  }
-  if (i < 0) return 1;
-  std::string file = argv[i++];
+  const std::string& file = o.file;
   try {
     auto t0 = Clock::now();
     std::vector<uint8_t> bytes = read_file(file);
@@ -329,19 +310,15 @@ int cmd_run(int argc, char** argv) {
     for (const auto& imp : module.imports()) uses_wasi |= imp.module == "wasi_snapshot_preview1";
     o.wasi.args.push_back(file);
     bool invoking = !o.invoke.empty();
-    if (!invoking) o.wasi.args.insert(o.wasi.args.end(), argv + i, argv + argc);
-    // Listening sockets, handed over after the preopens (the Context keeps duplicates).
-    std::vector<int> listeners;
-    struct CloseAll {
-      std::vector<int>& fds;
-      ~CloseAll() {
-        for (int fd : fds) close(fd);
-      }
-    } close_listeners{listeners};
+    if (!invoking) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
+    // Listening sockets, handed over after the preopens (the Context keeps duplicates; these
+    // close when the run ends). Their io_context never runs: they only hold the sockets.
+    boost::asio::io_context listen_io;
+    std::vector<boost::asio::ip::tcp::acceptor> listeners;
     for (const std::string& spec : o.listen) {
       std::string bound;
-      listeners.push_back(listen_on(spec, bound));
-      o.wasi.sockets.push_back(listeners.back());
+      listeners.push_back(listen_on(listen_io, spec, bound));
+      o.wasi.sockets.push_back(listeners.back().native_handle());
       if (o.verbose)
         std::cerr << "corowasm: listening on " << bound << " (guest fd "
                   << 3 + o.wasi.preopens.size() + listeners.size() - 1 << ")\n";
@@ -378,12 +355,12 @@ int cmd_run(int argc, char** argv) {
     std::vector<corowasm::Value> args;
     if (invoking) {
       const auto& params = f.type().params;
-      if (size_t(argc - i) != params.size()) {
+      if (o.args.size() != params.size()) {
         std::cerr << "corowasm run: " << name << " takes " << params.size() << " argument(s) "
-                  << to_string(f.type()) << ", got " << (argc - i) << "\n";
+                  << to_string(f.type()) << ", got " << o.args.size() << "\n";
         return 1;
       }
-      for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(argv[i + k], params[k]));
+      for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(o.args[k], params[k]));
     }
 
     if (o.timeout) options.timeout = std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0));
@@ -410,45 +387,39 @@ int cmd_run(int argc, char** argv) {
   }
 }
 
-int cmd_validate(int argc, char** argv) {
-  if (argc != 1) {
-    std::cerr << kUsage;
-    return 1;
-  }
+int cmd_validate(const std::string& file) {
   try {
     corowasm::Engine engine;
-    engine.compile(read_file(argv[0]));
+    engine.compile(read_file(file));
     std::cout << "valid\n";
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << argv[0] << ": " << e.what() << "\n";
+    std::cerr << file << ": " << e.what() << "\n";
     return 1;
   }
 }
 
-int cmd_inspect(int argc, char** argv) {
-  if (argc != 1) {
-    std::cerr << kUsage;
-    return 1;
-  }
+int cmd_inspect(const std::string& file) {
   try {
-    std::vector<uint8_t> bytes = read_file(argv[0]);
-    corowasm::Engine engine;
-    corowasm::Module module = engine.compile(bytes);  // validates first: a bad file says why
+    std::vector<uint8_t> bytes = read_file(file);
+    // One pass of the decoder: it validates and compiles (a bad file says why before anything
+    // is printed) and reports each section as it reaches its header.
+    std::vector<corowasm::detail::SectionEvent> sections;
+    corowasm::detail::ModuleCompiler decoder(std::make_shared<const corowasm::Config>());
+    decoder.on_section = [&](const corowasm::detail::SectionEvent& e) { sections.push_back(e); };
+    decoder.feed(bytes);
+    corowasm::Module module = corowasm::detail::Access::make_module(decoder.finish());
     const corowasm::detail::ModuleData& m = *corowasm::detail::Access::module(module);
     static const char* kSection[] = {"custom", "type", "import", "function", "table", "memory", "global",
                                      "export", "start", "element", "code", "data", "datacount"};
-    std::cout << argv[0] << ": " << bytes.size() << " bytes\nsections:\n";
-    corowasm::detail::Reader r(bytes, 0);
-    r.bytes(8);  // magic + version
-    while (!r.at_end()) {
-      size_t at = r.offset();
-      uint8_t id = r.u8();
-      uint32_t size = r.u32();
-      corowasm::detail::Reader body(r.bytes(size), r.offset());
-      std::string label = id < 13 ? kSection[id] : "unknown";
-      if (id == 0) label += " \"" + body.name() + "\"";
-      std::printf("  %-22s %10u bytes at offset %zu\n", label.c_str(), size, at);
+    std::cout << file << ": " << bytes.size() << " bytes\nsections:\n";
+    size_t at = 8;  // a section's header starts where the one before it ends; the first after magic + version
+    for (const corowasm::detail::SectionEvent& e : sections) {
+      std::string label = e.id < std::size(kSection) ? kSection[e.id] : "unknown";
+      if (e.id == 0)
+        label += " \"" + corowasm::detail::Reader(std::span(bytes).subspan(e.payload_offset, e.payload_size), e.payload_offset).name() + "\"";
+      std::printf("  %-22s %10zu bytes at offset %zu\n", label.c_str(), e.payload_size, at);
+      at = e.payload_offset + e.payload_size;
     }
     auto kind = [](corowasm::ImportDesc::Kind k) {
       switch (k) {
@@ -482,42 +453,89 @@ int cmd_inspect(int argc, char** argv) {
     if (m.start >= 0) std::cout << "start: func " << m.start << "\n";
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << argv[0] << ": " << e.what() << "\n";
+    std::cerr << file << ": " << e.what() << "\n";
     return 1;
   }
 }
 
-int cmd_disasm(int argc, char** argv) {
-  if (argc != 1) {
-    std::cerr << kUsage;
-    return 1;
-  }
+int cmd_disasm(const std::string& file) {
   try {
     corowasm::Engine engine;
-    corowasm::Module module = engine.compile(read_file(argv[0]));
+    corowasm::Module module = engine.compile(read_file(file));
     for (auto& code : corowasm::detail::Access::module(module)->codes) std::cout << corowasm::detail::disassemble(*code);
     corowasm::ModuleStats st = module.stats();
     std::cout << st.functions << " functions, " << st.wasm_code_bytes << " bytes of wasm code -> "
               << st.compiled_code_bytes << " bytes of threaded code\n";
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << argv[0] << ": " << e.what() << "\n";
+    std::cerr << file << ": " << e.what() << "\n";
     return 1;
   }
 }
 
+// CLI11's help with "usage:" in lower case, and `run`'s usage line with FILE.wasm [ARGS...]
+// (CLI11 sees only an optional FILE.wasm, which it leaves to take_file_and_args).
+class HelpFormatter : public CLI::Formatter {
+ public:
+  HelpFormatter() { label("Usage", "usage"); }
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string out = CLI::Formatter::make_usage(app, std::move(name));
+    if (size_t at = out.find(" [FILE.wasm]"); app->get_name() == "run" && at != std::string::npos)
+      out.replace(at, 12, " FILE.wasm [ARGS...]");
+    return out;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
-    std::cout << kUsage;
-    return argc < 2 ? 1 : 0;
+  CLI::App app("", "corowasm");
+  app.formatter(std::make_shared<HelpFormatter>());  // before the subcommands, which share it
+  app.footer(kExitStatus);
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+
+  RunOptions run_options;
+  CLI::App* run = add_run_command(app, run_options);
+  std::string file;
+  auto add_file_command = [&](const char* name, const char* help) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    sub->add_option("FILE.wasm", file, "the module")->required()->type_name("");
+    return sub;
+  };
+  CLI::App* validate = add_file_command("validate", "Decode and validate FILE.wasm; print \"valid\" or the error.");
+  CLI::App* inspect = add_file_command("inspect", "Print the sections, imports and exports of FILE.wasm, with sizes.");
+  CLI::App* disasm = add_file_command("disasm", "Print the threaded code compiled for every defined function.");
+  CLI::App* help = app.add_subcommand("help", "Show this text.");
+
+  if (argc < 2) {  // no command at all: the help, as a usage error
+    std::cout << app.help();
+    return 1;
   }
-  std::string cmd = argv[1];
-  if (cmd == "run") return cmd_run(argc - 2, argv + 2);
-  if (cmd == "validate") return cmd_validate(argc - 2, argv + 2);
-  if (cmd == "disasm") return cmd_disasm(argc - 2, argv + 2);
-  if (cmd == "inspect") return cmd_inspect(argc - 2, argv + 2);
-  std::cerr << "corowasm: unknown command \"" << cmd << "\"\n" << kUsage;
-  return 1;
+  try {
+    app.parse(argc, argv);
+    if (*run) take_file_and_args(*run, run_options);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == int(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    std::string who = "corowasm", what = e.what();
+    for (const CLI::App* sub : app.get_subcommands()) who += " " + sub->get_name();
+    if (app.get_subcommands().empty() && !app.remaining().empty()) {
+      std::string first = app.remaining().front();
+      what = first.starts_with("-") ? "unknown option " + first : "unknown command \"" + first + "\"";
+    }
+    std::cerr << who << ": " << what << "\nRun with --help for more information.\n";
+    return 1;
+  } catch (const std::exception& e) {  // an option's value that its callback refused
+    std::cerr << "corowasm run: " << e.what() << "\n";
+    return 1;
+  }
+  if (*run) return cmd_run(run_options);
+  if (*validate) return cmd_validate(file);
+  if (*inspect) return cmd_inspect(file);
+  if (*disasm) return cmd_disasm(file);
+  if (*help) {
+    app.clear();  // else help() describes the `help` command itself
+    std::cout << app.help();
+  }
+  return 0;
 }
