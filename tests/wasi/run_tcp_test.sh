@@ -6,6 +6,8 @@
 set -euo pipefail
 corowasm=$1 wasm=$2 scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
+# The loop below may read err before the background shell has opened it: it must exist already.
+: >"$scratch/err"
 "$corowasm" run --verbose --tcplisten 127.0.0.1:0 "$wasm" 2 >"$scratch/out" 2>"$scratch/err" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
