@@ -18,7 +18,7 @@ ConstExpr read_const_expr(Reader& r, const ModuleData& m, ValType expected, uint
   for (;;) {
     size_t at = r.offset();
     uint8_t b = r.u8();
-    std::optional<Op> op = b == 0xFC || b == 0xFD ? std::nullopt : decode_op(0, b);
+    std::optional<Op> op = decode_op(0, b);  // prefixed opcodes (0xFC, 0xFD) name no one-byte op
     if (!op) {
       if (b == 0xFC || b == 0xFD) throw ValidationError(at, "constant expression required");
       r.fail_at(at, "illegal opcode");

@@ -1,4 +1,4 @@
-// Value types of the binary format, and the engine-wide registry of function signatures.
+// Value types of the binary format. (The registry of function signatures is decode/module.h.)
 #pragma once
 
 #include <corowasm/corowasm.h>

@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/thread.h"
-
 namespace corowasm::detail {
 
 FuncInst::~FuncInst() {

@@ -77,7 +77,6 @@ struct InstanceData {
 };
 
 class ResumableCall;
-struct Thread;
 
 struct StoreData : std::enable_shared_from_this<StoreData> {
   std::shared_ptr<const Config> config;

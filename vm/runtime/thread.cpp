@@ -1,7 +1,5 @@
 #include "runtime/thread.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
