@@ -584,3 +584,64 @@ TEST_CASE("numeric: float comparisons") {
   CHECK(bin<num::F64Lt>(-0x1p-1074, 0.0) == 1u);
   CHECK(bin<num::F64Eq>(0.0, -0.0) == 1u);
 }
+
+// inverse_compare and mirror_compare are derived from the rows' names; check them against what
+// the operators compute, on values around the signed and unsigned boundaries.
+#include "isa/op_info.h"
+
+namespace {
+
+using corowasm::detail::Op;
+
+// A kCompare row applied to two values (as slot bits); nullopt for any other row.
+template <class OpT, unsigned Flags>
+std::optional<bool> compare_row(uint64_t a, uint64_t b) {
+  if constexpr ((Flags & corowasm::detail::kCompare) != 0)
+    return OpT::apply(typename OpT::A(a), typename OpT::B(b)) != 0;
+  else
+    return std::nullopt;
+}
+
+std::optional<bool> compare(Op op, uint64_t a, uint64_t b) {
+  using namespace corowasm::detail;  // the rows name their flags unqualified
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) \
+  case Op::Name: return compare_row<OpT, (Flags)>(a, b);
+#include "isa/opcodes.def"
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("inverse_compare and mirror_compare agree with the operators") {
+  using corowasm::detail::inverse_compare;
+  using corowasm::detail::mirror_compare;
+  const uint64_t values[] = {0, 1, 2, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x7FFFFFFFFFFFFFFF, 0x8000000000000000,
+                             0xFFFFFFFFFFFFFFFF};
+  int compares = 0;
+  for (size_t i = 0; i < size_t(Op::Count_); ++i) {
+    Op op = Op(i);
+    bool is_compare = corowasm::detail::op_info(op).compare();
+    CHECK(inverse_compare(op).has_value() == is_compare);
+    CHECK(mirror_compare(op).has_value() == is_compare);
+    if (!is_compare) continue;
+    ++compares;
+    Op inv = *inverse_compare(op), mir = *mirror_compare(op);
+    CHECK(*inverse_compare(inv) == op);
+    CHECK(*mirror_compare(mir) == op);
+    for (uint64_t a : values)
+      for (uint64_t b : values) {
+        CAPTURE(corowasm::detail::op_name(op));
+        CAPTURE(a);
+        CAPTURE(b);
+        CHECK(*compare(inv, a, b) == !*compare(op, a, b));
+        CHECK(*compare(mir, a, b) == *compare(op, b, a));
+      }
+  }
+  CHECK(compares == 20);  // i32 and i64: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u
+  CHECK(*inverse_compare(Op::I32LtS) == Op::I32GeS);
+  CHECK(*mirror_compare(Op::I64LeU) == Op::I64GeU);
+  CHECK(*mirror_compare(Op::I32Ne) == Op::I32Ne);
+}

@@ -1,6 +1,10 @@
 #include "isa/op_info.h"
 
+#include <array>
+#include <string>
+#include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "isa/numeric.h"
@@ -17,7 +21,53 @@ constexpr ValType val_type_of() {
   else return ValType::F64;
 }
 
+// The relation a comparison's name spells ("lt" in i32.lt_s), its negation and its mirror.
+struct Relation {
+  std::string_view name, inverse, mirror;
+};
+constexpr std::array<Relation, 6> kRelations{{
+    {"eq", "ne", "eq"}, {"ne", "eq", "ne"}, {"lt", "ge", "gt"},
+    {"gt", "le", "lt"}, {"le", "gt", "ge"}, {"ge", "lt", "le"},
+}};
+
+struct CompareTables {
+  std::vector<std::optional<Op>> inverse, mirror;
+};
+
+// Each kCompare row's name is <type>.<relation>[_s|_u]; its inverse and mirror are the
+// kCompare rows named with the other relation.
+const CompareTables& compare_tables() {
+  static const CompareTables tables = [] {
+    CompareTables t{std::vector<std::optional<Op>>(size_t(Op::Count_)),
+                    std::vector<std::optional<Op>>(size_t(Op::Count_))};
+    std::unordered_map<std::string_view, Op> compare_by_name;
+    for (size_t i = 0; i < size_t(Op::Count_); ++i)
+      if (op_info(Op(i)).compare()) compare_by_name.emplace(op_name(Op(i)), Op(i));
+    auto renamed = [&](std::string_view name, std::string_view from, std::string_view to) -> std::optional<Op> {
+      std::string other(name.substr(0, name.size() - from.size()));
+      other += to;
+      auto it = compare_by_name.find(other);
+      return it == compare_by_name.end() ? std::nullopt : std::optional<Op>(it->second);
+    };
+    for (auto [name, op] : compare_by_name) {
+      size_t dot = name.find('.');
+      std::string_view rel = name.substr(dot + 1, 2), sign = name.substr(dot + 3);
+      for (const Relation& r : kRelations) {
+        if (r.name != rel) continue;
+        std::string_view tail = name.substr(dot + 1);
+        t.inverse[size_t(op)] = renamed(name, tail, std::string(r.inverse) + std::string(sign));
+        t.mirror[size_t(op)] = renamed(name, tail, std::string(r.mirror) + std::string(sign));
+      }
+    }
+    return t;
+  }();
+  return tables;
+}
+
 }  // namespace
+
+std::optional<Op> inverse_compare(Op op) { return op < Op::Count_ ? compare_tables().inverse[size_t(op)] : std::nullopt; }
+std::optional<Op> mirror_compare(Op op) { return op < Op::Count_ ? compare_tables().mirror[size_t(op)] : std::nullopt; }
 
 const OpInfo& op_info(Op op) {
   static const std::vector<OpInfo> table = [] {

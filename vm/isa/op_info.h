@@ -25,4 +25,11 @@ struct OpInfo {
 
 const OpInfo& op_info(Op op);
 
+// For the kCompare rows, derived from their names in opcodes.def (i32.lt_s -> i32.ge_s, ...):
+// the comparison that holds exactly when `op` does not (for `if`, which branches on false),
+// and the one with its operands swapped (a < b  ==  b > a; eq and ne are their own mirrors).
+// Neither exists for an opcode that is not a kCompare row.
+std::optional<Op> inverse_compare(Op op);
+std::optional<Op> mirror_compare(Op op);
+
 }  // namespace corowasm::detail

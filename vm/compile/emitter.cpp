@@ -1,0 +1,66 @@
+// Appending handlers to a function's threaded code, and what the compiler remembers of the
+// last ones for fusions: the accumulator (which slot's value the last handler left in it) and
+// the producer (which instruction computed the value on top of the stack).
+#include "compile/function_compiler.h"
+
+namespace corowasm::detail {
+
+size_t FunctionCompiler::emit_cells(Handler h, const void* imm, size_t bytes, size_t cells) {
+  if (!reachable()) return kNoCode;
+  acc_valid_ = false;  // until the caller says this instruction produced a value
+  size_t at = code_.size();
+  code_.resize(at + cells);
+  code_[at].handler = h;
+  std::memcpy(&code_[at + 1], imm, bytes);
+  // The producer stays known as the previous one while instructions follow it directly.
+  prev_producer_ = producer_.start != kNoCode && producer_.end == at ? producer_ : Producer{};
+  producer_.start = kNoCode;
+  last_start_ = at;
+  return at;
+}
+
+size_t FunctionCompiler::label_here() {
+  forget_producers();
+  last_start_ = kNoCode;
+  acc_valid_ = false;  // other paths arrive here with other accumulators
+  return code_.size();
+}
+
+void FunctionCompiler::bind(std::vector<Fixup>& fixups) {
+  size_t target = label_here();
+  for (auto& f : fixups) patch(f, target);
+  fixups.clear();
+}
+
+void FunctionCompiler::truncate(size_t cells) {
+  code_.resize(cells);
+  acc_valid_ = false;
+}
+
+// Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).
+void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst) {
+  if (reachable() && last_start_ != kNoCode && code_[last_start_].handler == &h_copy &&
+      last_start_ + cells_of<ImmSD> == code_.size()) {
+    ImmSD first = imm<ImmSD>(&code_[last_start_]);
+    truncate(last_start_);
+    note_acc(emit(&h_copy2, ImmCopy2{first.s, first.d, src, dst}), dst);
+    return;
+  }
+  note_acc(emit(&h_copy, ImmSD{src, dst}), dst);
+}
+
+void FunctionCompiler::note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, Producer::Form form,
+                                     uint32_t a, uint32_t b, uint64_t k, uint32_t shift) {
+  if (at == kNoCode) return;
+  producer_ = {at, code_.size(), dst_byte_pos, dst, op, form, a, b, k, shift};
+  note_acc(at, dst);  // every registered producer hands its result on as the accumulator
+}
+
+const Producer* FunctionCompiler::last_producer_of(const Operand& o) const {
+  const Producer& p = producer_;
+  if (!reachable() || o.kind != Operand::Temp || p.start == kNoCode || p.end != code_.size() || p.dst != o.slot)
+    return nullptr;
+  return &p;
+}
+
+}  // namespace corowasm::detail

@@ -1,0 +1,177 @@
+// Fusions: an instruction whose operand the last emitted instruction computed rewrites that
+// instruction and itself into one handler (compare + branch, add + load, shr_u + and, ...).
+// They look only at the producer (and the one before it) recorded by the emitter, so each costs
+// O(1) and none reaches across a label.
+#include <utility>
+
+#include "compile/function_compiler.h"
+
+namespace corowasm::detail {
+
+using Form = Producer::Form;
+
+std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool when_true) {
+  auto branch = [&](Handler h, const auto& imm, size_t rel_offset) -> std::optional<Fixup> {
+    size_t at = emit(h, imm);
+    if (at == kNoCode) return std::nullopt;
+    return Fixup{at, field_pos(at, rel_offset)};
+  };
+  // Fuse with the comparison that produced the condition, if it is the last instruction.
+  Producer p = producer_;
+  if (reachable() && cond.kind == Operand::Temp && p.start != kNoCode && p.end == code_.size() && p.dst == cond.slot) {
+    // Once p is removed, the accumulator holds what the instruction before it produced.
+    Producer q = prev_producer_;
+    bool q_adjacent = q.start != kNoCode && q.end == p.start;
+    if (p.form == Form::Unary && p.op == Op::I32Eqz) {
+      truncate(p.start);
+      bool acc = q_adjacent && q.dst == p.a;
+      Handler h = when_true ? (acc ? &h_br_z_acc : &h_br_z) : (acc ? &h_br_nz_acc : &h_br_nz);
+      return branch(h, ImmBrS{p.a, 0}, offsetof(ImmBrS, rel));
+    }
+    if (p.form == Form::Unary && p.op == Op::I64Eqz) {  // as i64.eq / i64.ne against 0
+      truncate(p.start);
+      Acc acc = q_adjacent && q.dst == p.a ? Acc::Left : Acc::None;
+      return branch(branch_compare_handler(when_true ? Op::I64Eq : Op::I64Ne, true, acc), ImmBrSI{p.a, 0, 0},
+                    offsetof(ImmBrSI, rel));
+    }
+    if (p.binary_slot() && op_info(p.op).compare()) {
+      bool with_const = p.form == Form::SlotConst;
+      std::optional<Op> op = when_true ? std::optional<Op>(p.op) : inverse_compare(p.op);
+      // An i32 update right before the comparison, of the value it tests, joins the fusion.
+      Handler fused_update = nullptr;
+      uint32_t rhs = p.b;
+      // The comparison as the fused handler sees it: updated value first. Only the fused form
+      // may use it; the plain compare-and-branch below keeps `op` with the original operands.
+      std::optional<Op> update_op = op;
+      bool q_update = op && q.start != kNoCode && q.end == p.start && q.form == Form::SlotConst;
+      if (q_update && p.form == Form::SlotSlot && q.dst == p.b && q.dst != p.a) {
+        update_op = mirror_compare(*op);  // `n != i` after `i += 1`: test `i != n`
+        rhs = p.a;
+      } else if (!(q_update && q.dst == p.a)) {
+        q.start = kNoCode;
+      }
+      if (q.start != kNoCode) fused_update = op_branch_handler(q.op, *update_op, with_const);
+      if (fused_update) {
+        truncate(q.start);
+        forget_producers();
+        ImmOpBr imm{q.a, q.dst, with_const ? 0u : rhs, 0, uint32_t(q.k), with_const ? uint32_t(p.k) : 0u};
+        return branch(fused_update, imm, offsetof(ImmOpBr, rel));
+      }
+      if (op) {
+        truncate(p.start);
+        q = prev_producer_;
+        Acc acc = !q_adjacent                             ? Acc::None
+                  : q.dst == p.a                          ? Acc::Left
+                  : (!with_const && q.dst == p.b)         ? Acc::Right
+                                                          : Acc::None;
+        if (!with_const)
+          return branch(branch_compare_handler(*op, false, acc), ImmBrSS{p.a, p.b, 0}, offsetof(ImmBrSS, rel));
+        return branch(branch_compare_handler(*op, true, acc), ImmBrSI{p.a, 0, p.k}, offsetof(ImmBrSI, rel));
+      }
+    }
+  }
+  uint32_t c = slot_of(cond, cond_pos);
+  bool acc = in_acc(c);
+  return branch(when_true ? (acc ? &h_br_nz_acc : &h_br_nz) : (acc ? &h_br_z_acc : &h_br_z), ImmBrS{c, 0},
+                offsetof(ImmBrS, rel));
+}
+
+// If the address operand was computed by the i32.add emitted last, remove that add and
+// return how the access should recompute it (Addr::Slot: it was not).
+Addr FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
+  const Producer* pp = last_producer_of(addr);
+  if (!pp || pp->op != Op::I32Add) return Addr::Slot;
+  Addr form;
+  switch (pp->form) {
+    case Form::SlotConst: form = Addr::AddConst; break;
+    case Form::SlotSlot: form = Addr::AddSlots; break;
+    case Form::ShlAddConst: form = Addr::ShlAddConst; break;
+    case Form::ShlAddSlot: form = Addr::ShlAddSlots; break;
+    default: return Addr::Slot;
+  }
+  Producer p = *pp;
+  truncate(p.start);
+  producer_.start = kNoCode;
+  fused.a = p.a;
+  fused.b = (form == Addr::AddConst || form == Addr::ShlAddConst) ? uint32_t(p.k) : p.b;
+  fused.shift = p.shift;
+  return form;
+}
+
+// A binary operator whose operand is the result of the binary operator emitted last: one
+// handler computes both (i32.shr_u + i32.and, f64.mul + f64.add, ...).
+bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos) {
+  const Producer* pa = last_producer_of(a);
+  const Producer* pb = pa ? nullptr : last_producer_of(b);
+  const Producer* p = pa ? pa : pb;
+  if (!p || !p->binary_slot()) return false;
+  bool left = pa != nullptr;
+  const Operand& other = left ? b : a;
+  bool other_const = other.kind == Operand::Const;
+  if (other_const && !left) {
+    if (!oi.commute()) return false;
+    left = true;  // k op inner == inner op k
+  }
+  Chain shape = p->form == Form::SlotConst ? (other_const ? Chain::ConstConst : Chain::ConstSlot)
+                                           : (other_const ? Chain::SlotConst : Chain::SlotSlot);
+  Handler h = chain_handler(p->op, op, shape, left);
+  if (!h) return false;
+  Producer inner = *p;
+  truncate(inner.start);
+  producer_.start = kNoCode;
+  uint32_t d = temp_slot(pos);
+  ImmChain c{inner.a, inner.b, other_const ? 0 : other.slot, d, inner.k, other_const ? other.value : 0};
+  size_t at = emit(h, c);
+  push(oi.r);
+  note_producer(at, field_pos(at, offsetof(ImmChain, d)), d, op, Form::Chain, 0, 0, 0);
+  return true;
+}
+
+// Two adjacent `i32.add slot, k` (counters and pointers stepping together) run in order in one
+// handler. The second result may still be retargeted by a local.set.
+bool FunctionCompiler::fuse_add_pair(Operand a, Operand b, uint32_t pos) {
+  if (a.kind == Operand::Const) std::swap(a, b);
+  if (!reachable() || b.kind != Operand::Const || a.kind == Operand::Const) return false;
+  Producer p = producer_;
+  if (p.start == kNoCode || p.end != code_.size() || p.op != Op::I32Add || p.form != Form::SlotConst) return false;
+  Handler first = code_[p.start].handler;  // a plain add (not a fused one that registered as I32Add)
+  if (first != binary_handler(Op::I32Add, Operands::SlotConst) &&
+      first != binary_handler(Op::I32Add, Operands::SlotConst, Acc::Left))
+    return false;
+  truncate(p.start);
+  uint32_t d = temp_slot(pos);
+  size_t at = emit(&h_i32_add2_si, ImmAdd2{p.a, p.dst, uint32_t(p.k), a.slot, d, uint32_t(b.value)});
+  push(ValType::I32);
+  note_producer(at, field_pos(at, offsetof(ImmAdd2, d2)), d, Op::I32Add, Form::AddPair, 0, 0, 0);
+  return true;
+}
+
+// `i32.shl x, k` emitted last and consumed by this i32.add: one handler computes
+// (x << k) + other. Loads and stores then fuse the whole address.
+bool FunctionCompiler::fuse_add_of_shift(Operand a, Operand b, uint32_t pos) {
+  const Producer* pa = last_producer_of(a);
+  const Producer* pb = last_producer_of(b);
+  const Producer* p = pa ? pa : pb;
+  if (!p || p->op != Op::I32Shl || p->form != Form::SlotConst) return false;
+  Producer shl = *p;
+  const Operand& other = pa ? b : a;
+  truncate(shl.start);
+  producer_.start = kNoCode;
+  uint32_t d = temp_slot(pos);
+  uint32_t shift = uint32_t(shl.k & 31);
+  size_t at;
+  if (other.kind == Operand::Const) {
+    at = emit(&h_i32_add_shl_si, ImmAddShl{shl.a, 0, d, shift, other.value});
+    push(ValType::I32);
+    note_producer(at, field_pos(at, offsetof(ImmAddShl, d)), d, Op::I32Add, Form::ShlAddConst, shl.a, 0,
+                  uint32_t(other.value), shift);
+  } else {
+    at = emit(&h_i32_add_shl_ss, ImmAddShl{shl.a, other.slot, d, shift, 0});
+    push(ValType::I32);
+    note_producer(at, field_pos(at, offsetof(ImmAddShl, d)), d, Op::I32Add, Form::ShlAddSlot, shl.a, other.slot, 0,
+                  shift);
+  }
+  return true;
+}
+
+}  // namespace corowasm::detail
