@@ -5,6 +5,7 @@
 
 #include <array>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace corowasm::detail {
@@ -106,30 +107,57 @@ CW_HANDLER(h_chain) {
   CW_NEXT_ACC(cells_of<ImmChain>, to_bits(r));
 }
 
-// Operators that chain: non-trapping, one type in and out.
-using I32ChainOps = std::tuple<num::I32Add, num::I32Sub, num::I32Mul, num::I32And, num::I32Or, num::I32Xor,
-                               num::I32Shl, num::I32ShrS, num::I32ShrU>;
-using I64ChainOps = std::tuple<num::I64Add, num::I64Sub, num::I64Mul, num::I64And, num::I64Or, num::I64Xor,
-                               num::I64Shl, num::I64ShrS, num::I64ShrU>;
-using F32ChainOps = std::tuple<num::F32Add, num::F32Sub, num::F32Mul>;
-using F64ChainOps = std::tuple<num::F64Add, num::F64Sub, num::F64Mul>;
-constexpr Op kI32ChainOps[] = {Op::I32Add, Op::I32Sub, Op::I32Mul, Op::I32And, Op::I32Or, Op::I32Xor,
-                               Op::I32Shl, Op::I32ShrS, Op::I32ShrU};
-constexpr Op kI64ChainOps[] = {Op::I64Add, Op::I64Sub, Op::I64Mul, Op::I64And, Op::I64Or, Op::I64Xor,
-                               Op::I64Shl, Op::I64ShrS, Op::I64ShrU};
-constexpr Op kF32ChainOps[] = {Op::F32Add, Op::F32Sub, Op::F32Mul};
-constexpr Op kF64ChainOps[] = {Op::F64Add, Op::F64Sub, Op::F64Mul};
+// The binary rows of opcodes.def as types, and the selections of them the fused handlers
+// are instantiated for (in the rows' order).
+template <class OpT, Op Code, unsigned Flags>
+struct Row {
+  using Fn = OpT;
+  static constexpr Op op = Code;
+  static constexpr unsigned flags = Flags;
+};
+struct NoRow {
+  using A = void;
+};
+using BinaryRows = std::tuple<
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_BINARY(Name, prefix, code, text, OpT, Flags) Row<OpT, Op::Name, (Flags)>,
+#include "isa/opcodes.def"
+    Row<NoRow, Op::Count_, kPlain>>;
+
+// The rows with flag `Flag` whose operands are of type T.
+template <unsigned Flag, class T, class... Rows>
+auto rows_with(std::tuple<Rows...>)
+    -> decltype(std::tuple_cat(std::conditional_t<(Rows::flags & Flag) != 0 && std::is_same_v<typename Rows::Fn::A, T>,
+                                                  std::tuple<Rows>, std::tuple<>>{}...));
+template <unsigned Flag, class T>
+using RowsWith = decltype(rows_with<Flag, T>(BinaryRows{}));
+
+template <class... Rows>
+constexpr std::array<Op, sizeof...(Rows)> ops_of(std::tuple<Rows...>) {
+  return {Rows::op...};
+}
+
+// kChain rows chain with each other, per operand type.
+using I32ChainOps = RowsWith<kChain, uint32_t>;
+using I64ChainOps = RowsWith<kChain, uint64_t>;
+using F32ChainOps = RowsWith<kChain, float>;
+using F64ChainOps = RowsWith<kChain, double>;
+constexpr auto kI32ChainOps = ops_of(I32ChainOps{});
+constexpr auto kI64ChainOps = ops_of(I64ChainOps{});
+constexpr auto kF32ChainOps = ops_of(F32ChainOps{});
+constexpr auto kF64ChainOps = ops_of(F64ChainOps{});
 
 template <class Ops, Chain Shape, bool Left, size_t... K>
 constexpr std::array<Handler, sizeof...(K)> chain_table(std::index_sequence<K...>) {
   constexpr size_t n = std::tuple_size_v<Ops>;
-  return {&h_chain<std::tuple_element_t<K / n, Ops>, std::tuple_element_t<K % n, Ops>, Shape, Left>...};
+  return {&h_chain<typename std::tuple_element_t<K / n, Ops>::Fn, typename std::tuple_element_t<K % n, Ops>::Fn, Shape,
+                  Left>...};
 }
 
 template <class Ops, size_t N>
-Handler chain_lookup(const Op (&ops)[N], Op op1, Op op2, Chain shape, bool left) {
+Handler chain_lookup(const std::array<Op, N>& ops, Op op1, Op op2, Chain shape, bool left) {
   static_assert(N == std::tuple_size_v<Ops>);
-  size_t i = std::find(ops, ops + N, op1) - ops, j = std::find(ops, ops + N, op2) - ops;
+  size_t i = std::find(ops.begin(), ops.end(), op1) - ops.begin(), j = std::find(ops.begin(), ops.end(), op2) - ops.begin();
   if (i == N || j == N) return nullptr;
   using Seq = std::make_index_sequence<N * N>;
   static constexpr auto a = chain_table<Ops, Chain::ConstConst, true>(Seq{});
@@ -169,18 +197,19 @@ CW_HANDLER(h_op_branch) {
   CW_NEXT(cells_of<ImmOpBr>);  // (not an acc producer: the compiler sees a branch here)
 }
 
-using OpBranchUpdates = std::tuple<num::I32Add, num::I32Sub, num::I32And>;
-constexpr Op kOpBranchUpdates[] = {Op::I32Add, Op::I32Sub, Op::I32And};
-using OpBranchCompares = std::tuple<num::I32Eq, num::I32Ne, num::I32LtS, num::I32LtU, num::I32GtS, num::I32GtU,
-                                    num::I32LeS, num::I32LeU, num::I32GeS, num::I32GeU>;
-constexpr Op kOpBranchCompares[] = {Op::I32Eq, Op::I32Ne, Op::I32LtS, Op::I32LtU, Op::I32GtS, Op::I32GtU,
-                                    Op::I32LeS, Op::I32LeU, Op::I32GeS, Op::I32GeU};
+// The updates that fuse (a choice, by measurement: loop counters and masks) and every i32
+// comparison.
+using OpBranchUpdates = std::tuple<Row<num::I32Add, Op::I32Add, 0>, Row<num::I32Sub, Op::I32Sub, 0>,
+                                   Row<num::I32And, Op::I32And, 0>>;
+using OpBranchCompares = RowsWith<kCompare, uint32_t>;
+constexpr auto kOpBranchUpdates = ops_of(OpBranchUpdates{});
+constexpr auto kOpBranchCompares = ops_of(OpBranchCompares{});
 
 template <bool ConstRhs, size_t... K>
 constexpr std::array<Handler, sizeof...(K)> op_branch_table(std::index_sequence<K...>) {
   constexpr size_t n = std::tuple_size_v<OpBranchCompares>;
-  return {&h_op_branch<std::tuple_element_t<K / n, OpBranchUpdates>, std::tuple_element_t<K % n, OpBranchCompares>,
-                       ConstRhs>...};
+  return {&h_op_branch<typename std::tuple_element_t<K / n, OpBranchUpdates>::Fn,
+                       typename std::tuple_element_t<K % n, OpBranchCompares>::Fn, ConstRhs>...};
 }
 
 Handler op_branch_handler(Op op1, Op cmp, bool const_rhs) {

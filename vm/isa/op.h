@@ -7,7 +7,7 @@
 namespace corowasm::detail {
 
 // Flags of a CW_BINARY row, or-ed.
-enum OpFlags : unsigned { kPlain = 0, kCommute = 1, kCompare = 2, kConstExpr = 4 };
+enum OpFlags : unsigned { kPlain = 0, kCommute = 1, kCompare = 2, kConstExpr = 4, kChain = 8 };
 
 enum class Op : uint16_t {
 #define CW_SPECIAL(Name, prefix, code, text) Name,
