@@ -410,35 +410,25 @@ int cmd_inspect(const std::string& file) {
     decoder.feed(bytes);
     corowasm::Module module = corowasm::detail::Access::make_module(decoder.finish());
     const corowasm::detail::ModuleData& m = *corowasm::detail::Access::module(module);
-    static const char* kSection[] = {"custom", "type", "import", "function", "table", "memory", "global",
-                                     "export", "start", "element", "code", "data", "datacount"};
     std::cout << file << ": " << bytes.size() << " bytes\nsections:\n";
     size_t at = 8;  // a section's header starts where the one before it ends; the first after magic + version
     for (const corowasm::detail::SectionEvent& e : sections) {
-      std::string label = e.id < std::size(kSection) ? kSection[e.id] : "unknown";
+      const char* name = corowasm::detail::section_name(e.id);
+      std::string label = name ? name : "unknown";
       if (e.id == 0)
         label += " \"" + corowasm::detail::Reader(std::span(bytes).subspan(e.payload_offset, e.payload_size), e.payload_offset).name() + "\"";
       std::printf("  %-22s %10zu bytes at offset %zu\n", label.c_str(), e.payload_size, at);
       at = e.payload_offset + e.payload_size;
     }
-    auto kind = [](corowasm::ImportDesc::Kind k) {
-      switch (k) {
-        case corowasm::ImportDesc::Func: return "func";
-        case corowasm::ImportDesc::Table: return "table";
-        case corowasm::ImportDesc::Memory: return "memory";
-        case corowasm::ImportDesc::Global: return "global";
-      }
-      return "?";
-    };
     std::cout << "imports (" << m.imports.size() << "):\n";
     for (const auto& imp : m.imports) {
-      std::cout << "  " << kind(imp.kind) << " " << imp.module << "." << imp.name;
+      std::cout << "  " << corowasm::to_string(imp.kind) << " " << imp.module << "." << imp.name;
       if (imp.kind == corowasm::ImportDesc::Func) std::cout << " " << to_string(m.types[imp.type_index]);
       std::cout << "\n";
     }
     std::cout << "exports (" << m.exports.size() << "):\n";
     for (const auto& e : m.exports) {
-      std::cout << "  " << kind(e.kind) << " " << e.name;
+      std::cout << "  " << corowasm::to_string(e.kind) << " " << e.name;
       if (e.kind == corowasm::ImportDesc::Func) std::cout << " " << to_string(m.func_type(e.index));
       std::cout << "\n";
     }

@@ -27,6 +27,16 @@ const char* to_string(ValType t) {
   return "?";
 }
 
+const char* to_string(ImportDesc::Kind k) {
+  switch (k) {
+    case ImportDesc::Func: return "func";
+    case ImportDesc::Table: return "table";
+    case ImportDesc::Memory: return "memory";
+    case ImportDesc::Global: return "global";
+  }
+  return "?";
+}
+
 std::string to_string(const Value& v) {
   char buf[64];
   switch (v.type) {

@@ -18,17 +18,30 @@ enum class Phase : uint8_t {
   Failed,
 };
 
-// Section ids in the order the binary format requires them (data count sits before code).
+// The sections of the binary format, in the order it requires them (data count sits before
+// code; custom sections may stand anywhere).
+struct SectionInfo {
+  uint8_t id;
+  const char* name;
+};
+constexpr SectionInfo kSections[] = {{0, "custom"},   {1, "type"},      {2, "import"}, {3, "function"}, {4, "table"},
+                                     {5, "memory"},   {6, "global"},    {7, "export"}, {8, "start"},    {9, "element"},
+                                     {12, "datacount"}, {10, "code"},   {11, "data"}};
+
+// The position of a non-custom section id in that order; -1 for custom and unknown ids.
 int section_rank(uint8_t id) {
-  switch (id) {
-    case 1: return 1;   case 2: return 2;   case 3: return 3;  case 4: return 4;
-    case 5: return 5;   case 6: return 6;   case 7: return 7;  case 8: return 8;
-    case 9: return 9;   case 12: return 10; case 10: return 11; case 11: return 12;
-    default: return -1;
-  }
+  for (size_t i = 1; i < std::size(kSections); ++i)
+    if (kSections[i].id == id) return int(i);
+  return -1;
 }
 
 }  // namespace
+
+const char* section_name(uint8_t id) {
+  for (const SectionInfo& s : kSections)
+    if (s.id == id) return s.name;
+  return nullptr;
+}
 
 struct ModuleDecoder::State {
   std::shared_ptr<ModuleData> m = std::make_shared<ModuleData>();

@@ -16,6 +16,10 @@
 
 namespace corowasm::detail {
 
+// A section id's name in the binary format ("custom", "type", ..., "datacount"); nullptr for
+// an id the format does not know.
+const char* section_name(uint8_t id);
+
 struct SectionEvent {
   uint8_t id;             // 0 = custom, 1 = type, ... 12 = data count
   size_t payload_offset;  // absolute offset of the payload's first byte

@@ -61,16 +61,6 @@ uint64_t eval_const(const ConstExpr& e, InstanceData& inst) {
   return st.back();
 }
 
-const char* kind_name(ImportDesc::Kind k) {
-  switch (k) {
-    case ImportDesc::Func: return "function";
-    case ImportDesc::Table: return "table";
-    case ImportDesc::Memory: return "memory";
-    case ImportDesc::Global: return "global";
-  }
-  return "?";
-}
-
 bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& want) {
   if (actual_min < want.min) return false;
   if (want.max) {
@@ -125,7 +115,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
       if (imp.kind == ImportDesc::Func)
         if (auto* f = std::get_if<Func>(e); f && *f)
           detail = ": the module expects " + to_string(m.types[imp.type_index]) + ", the host provides " + to_string(f->type());
-      throw LinkError(std::string("incompatible import type for ") + kind_name(imp.kind) + " " + what + detail);
+      throw LinkError(std::string("incompatible import type for ") + to_string(imp.kind) + " " + what + detail);
     }
     resolved.push_back(e);
   }

@@ -205,6 +205,8 @@ struct ExportDesc {
   std::string name;
   ImportDesc::Kind kind;
 };
+// The kind's keyword in the text format: "func", "table", "memory", "global".
+const char* to_string(ImportDesc::Kind k);
 
 class Imports;
 class Instance;
