@@ -129,6 +129,69 @@ TEST_CASE_FIXTURE(Fixture, "async_call from asio::spawn with yield_context") {
   CHECK(error == make_error_code(TrapKind::Host));
 }
 
+TEST_CASE_FIXTURE(Fixture, "typed async calls: every token, void(error_code, R), a trap as an error code") {
+  Guest g = make_guest(engine, module);
+  AsyncInstance guest(io.get_executor(), g.inst);
+  auto handle = guest.typed_func<int32_t(int32_t)>("handle");
+  auto failing = guest.typed_func<int32_t(int32_t)>("failing");
+  // One call per store at a time: each token in its own run of the io_context.
+  int32_t awaited = 0;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    awaited = co_await handle.async_call(20, asio::use_awaitable);  // (20 + 1) * 2 + 1
+  }, asio::detached);
+  io.run();
+  CHECK(awaited == 43);
+
+  io.restart();
+  int32_t called_back = 0;
+  handle.async_call(3, [&](error_code ec, int32_t r) {
+    CHECK_FALSE(ec);
+    called_back = r;
+  });
+  io.run();
+  CHECK(called_back == 9);
+
+  io.restart();
+  auto op = handle.async_call(4, asio::deferred);
+  io.run();  // nothing started yet
+  io.restart();
+  int32_t deferred = 0;
+  std::move(op)([&](error_code ec, int32_t r) {
+    CHECK_FALSE(ec);
+    deferred = r;
+  });
+  io.run();
+  CHECK(deferred == 11);
+
+  io.restart();
+  int32_t yielded = 0, trap_value = -1;
+  error_code trap_ec;
+  asio::spawn(io, [&](asio::yield_context yield) {
+    yielded = handle.async_call(9, yield);
+    trap_value = failing.async_call(0, asio::redirect_error(yield, trap_ec));
+  }, asio::detached);
+  io.run();
+  CHECK(yielded == 21);
+  CHECK(trap_ec == make_error_code(TrapKind::Host));
+  CHECK(trap_value == 0);  // R{} on error
+  // Checked once, when made: the wrong type never starts a call.
+  CHECK_THROWS_AS(guest.typed_func<int64_t(int32_t)>("handle"), Error);
+}
+
+TEST_CASE_FIXTURE(Fixture, "typed async calls with use_future, with a value and with a void result") {
+  Guest g = make_guest(engine, module);
+  AsyncInstance guest(io.get_executor(), g.inst);
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  std::future<int32_t> f = guest.typed_func<int32_t(int32_t, int32_t)>("add").async_call(2, 40, asio::use_future);
+  int32_t r = f.get();
+  std::future<void> v = guest.typed_func<void()>("noop").async_call(asio::use_future);
+  v.get();  // throws on error
+  work.reset();
+  runner.join();
+  CHECK(r == 42);
+}
+
 TEST_CASE_FIXTURE(Fixture, "an async import called at Wasm call depth 1000 suspends and resumes there") {
   Guest g = make_guest(engine, module);
   AsyncInstance guest(io.get_executor(), g.inst);

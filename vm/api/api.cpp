@@ -218,6 +218,12 @@ GlobalType Global::type() const { return global_->type; }
 const FuncType& Func::type() const { return *func_->type; }
 Store Func::store() const { return Store(store_); }
 Value Func::ref() const { return Value{ValType::FuncRef, reinterpret_cast<uint64_t>(func_)}; }
+void detail::check_typed(const Func& f, const FuncType& want, std::string_view what) {
+  if (!f) throw Error(std::string(what) + ": no such function");
+  if (f.type() != want)
+    throw Error(std::string(what) + " has type " + to_string(f.type()) + ", not the requested " + to_string(want));
+}
+
 std::vector<Value> Func::call_sync(std::span<const Value> args) const {
   return detail::call_sync(*store_, func_, args);
 }

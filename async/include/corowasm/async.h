@@ -151,6 +151,68 @@ auto async_compile(const Engine& engine, AsyncReadStream& stream, CompletionToke
       token, engine, &stream, max_bytes);
 }
 
+namespace detail {
+// Start `func` under the guest's driver on `ex`; the completion goes to `handler` through its
+// own executor as finish(handler, ec, results). Cancelling the handler's slot cancels the
+// guest (co_spawn connects it to the coroutine's cancellation state).
+template <class Handler, class Finish>
+void start_call(Handler handler, asio::any_io_executor ex, Func func, std::vector<Value> args, CallOptions options,
+                Finish finish) {
+  auto handler_ex = asio::get_associated_executor(handler, ex);
+  auto slot = asio::get_associated_cancellation_slot(handler);
+  Store store = func.store();
+  auto done = [h = std::move(handler), store, finish](std::exception_ptr ep, std::vector<Value> r) mutable {
+    finish(std::move(h), to_error_code(ep, store), std::move(r));
+  };
+  asio::co_spawn(ex, drive_call(func, std::move(args), options),
+                 asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+}
+
+template <class R>
+struct TypedCompletion {
+  using signature = void(error_code, R);
+};
+template <>
+struct TypedCompletion<void> {
+  using signature = void(error_code);
+};
+}  // namespace detail
+
+template <class Sig>
+class AsyncTypedFunc;
+
+// A typed function (typed.h) called as an asynchronous operation: completes with
+// void(error_code, R), or void(error_code) when R is void; R is default-constructed on error.
+template <class R, class... A>
+class AsyncTypedFunc<R(A...)> {
+ public:
+  AsyncTypedFunc(asio::any_io_executor executor, TypedFunc<R(A...)> func, CallOptions options = {})
+      : executor_(std::move(executor)), func_(std::move(func)), options_(options) {}
+
+  template <class CompletionToken>
+  auto async_call(A... args, CompletionToken&& token) {
+    using Typed = TypedFunc<R(A...)>;
+    return asio::async_initiate<CompletionToken, typename detail::TypedCompletion<R>::signature>(
+        [](auto handler, asio::any_io_executor ex, Func func, std::vector<Value> args, CallOptions options) {
+          detail::start_call(std::move(handler), std::move(ex), std::move(func), std::move(args), options,
+                             [](auto h, error_code ec, std::vector<Value> r) {
+                               if constexpr (std::is_void_v<R>) std::move(h)(ec);
+                               else std::move(h)(ec, ec ? R{} : Typed::result_of(r));
+                             });
+        },
+        token, executor_, func_.func(), Typed::values_of(args...), options_);
+  }
+  // The synchronous call, on a call stack of its own (throws Trap).
+  R call_sync(A... args) const { return func_.call_sync(args...); }
+  const TypedFunc<R(A...)>& typed() const { return func_; }
+  CallOptions& options() { return options_; }
+
+ private:
+  asio::any_io_executor executor_;
+  TypedFunc<R(A...)> func_;
+  CallOptions options_;
+};
+
 class AsyncInstance {
  public:
   AsyncInstance(asio::any_io_executor executor, Instance instance, CallOptions options = {})
@@ -171,25 +233,26 @@ class AsyncInstance {
         [](auto handler, asio::any_io_executor ex, Instance inst, std::string name, std::vector<Value> args,
            CallOptions options) {
           Func func = inst.func(name);
-          auto handler_ex = asio::get_associated_executor(handler, ex);
-          auto slot = asio::get_associated_cancellation_slot(handler);
-          Store store = inst.store();
           if (!func) {
+            auto handler_ex = asio::get_associated_executor(handler, ex);
             asio::post(handler_ex, [h = std::move(handler)]() mutable {
               std::move(h)(make_error_code(errc::bad_call), std::vector<Value>{});
             });
             return;
           }
-          // Completion goes through the handler's own executor; cancelling the handler's slot
-          // cancels the guest (co_spawn connects it to the coroutine's cancellation state).
-          auto done = [h = std::move(handler), store](std::exception_ptr ep, std::vector<Value> r) mutable {
-            error_code ec = detail::to_error_code(ep, store);
-            std::move(h)(ec, ec ? std::vector<Value>{} : std::move(r));
-          };
-          asio::co_spawn(ex, detail::drive_call(func, std::move(args), options),
-                         asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+          detail::start_call(std::move(handler), std::move(ex), std::move(func), std::move(args), options,
+                             [](auto h, error_code ec, std::vector<Value> r) {
+                               std::move(h)(ec, ec ? std::vector<Value>{} : std::move(r));
+                             });
         },
         token, executor_, instance_, std::string(name), std::move(args), options_);
+  }
+
+  // The export `name` as a typed function called asynchronously with this instance's
+  // executor and options; throws Error when it is missing or of another type (typed.h).
+  template <class Sig>
+  AsyncTypedFunc<Sig> typed_func(std::string_view name) const {
+    return AsyncTypedFunc<Sig>(executor_, instance_.typed_func<Sig>(name), options_);
   }
 
  private:

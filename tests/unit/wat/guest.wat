@@ -3,6 +3,7 @@
   (import "env" "fetch" (func $fetch (param i32) (result i32)))   ;; async host import
   (import "env" "fail" (func $fail (param i32) (result i32)))     ;; async host import that throws
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "noop"))
   ;; fetch(x) * 2 + 1
   (func (export "handle") (param i32) (result i32)
     (i32.add (i32.mul (call $fetch (local.get 0)) (i32.const 2)) (i32.const 1)))

@@ -390,6 +390,9 @@ class Store {
   std::shared_ptr<detail::StoreData> data_;
 };
 
+template <class Sig>
+class TypedFunc;
+
 class Instance {
  public:
   Instance() = default;
@@ -401,6 +404,11 @@ class Instance {
   }
   std::optional<Extern> get_export(std::string_view name) const;
   Func func(std::string_view name) const;       // empty handle when absent
+  // The export `name` as a function of C++ signature Sig (typed.h), e.g.
+  // typed_func<int32_t(int32_t, int64_t)>("handle"); throws Error when there is no such
+  // function export or its type differs (naming both types).
+  template <class Sig>
+  TypedFunc<Sig> typed_func(std::string_view name) const;
   Memory memory(std::string_view name) const;
   Table table(std::string_view name) const;
   Global global(std::string_view name) const;
@@ -416,3 +424,5 @@ class Instance {
 };
 
 }  // namespace corowasm
+
+#include <corowasm/typed.h>

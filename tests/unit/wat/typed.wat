@@ -1,0 +1,16 @@
+;; Exports of every value type the typed calls map, single and multi-value results.
+(module
+  (func (export "add") (param i32 i64) (result i64)
+    (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))
+  (func (export "divmod") (param i32 i32) (result i32 i32)
+    (i32.div_u (local.get 0) (local.get 1))
+    (i32.rem_u (local.get 0) (local.get 1)))
+  (func (export "scale") (param f32 f64) (result f64)
+    (f64.mul (f64.promote_f32 (local.get 0)) (local.get 1)))
+  (func (export "is_odd") (param i32) (result i32)
+    (i32.and (local.get 0) (i32.const 1)))
+  (func (export "same_ref") (param externref) (result externref) (local.get 0))
+  (func (export "nothing"))
+  (func (export "trap") (param i32) (result i32)
+    (i32.div_s (i32.const 1) (local.get 0)))
+  (memory (export "mem") 1))
