@@ -3,7 +3,7 @@
 // functions.
 #pragma once
 
-#include <corowasm/bind.h>
+#include <corowasm/bind_async.h>
 #include <corowasm/wasi.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>

@@ -1,6 +1,6 @@
 // The door to the VM's internals for corowasm's own layers (async/, tools/, tests, bench): the
 // one header they include instead of vm/ paths, through the corowasm::vm_internal target. Not a
-// stable API and never installed; applications use corowasm.h (and async.h, bind.h, wasi.h).
+// stable API and never installed; applications use corowasm.h (and async.h, bind.h, bind_async.h, wasi.h).
 //
 // What it opens:
 //   driver/call.h             ResumableCall and call_sync: the one resumable call; with it the
