@@ -35,6 +35,13 @@ Errno fill_random(std::span<uint8_t> out) {
   return ERRNO_SUCCESS;
 }
 
+// Fills `n` bytes of guest memory at `buf`, charging the guest for them.
+Errno fill_guest(const GuestMem& mem, uint32_t buf, uint32_t n) {
+  if (Errno err = fill_random(mem.bytes(buf, n))) return err;
+  mem.charge(n);
+  return ERRNO_SUCCESS;
+}
+
 uint64_t to_ns(const timespec& ts) { return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec); }
 
 }  // namespace
@@ -67,12 +74,7 @@ uint32_t impl::clock_time_get(State&, Caller& c, uint32_t id, uint64_t /*precisi
 // random_get fills guest memory in place (the host allocates nothing for it). Under an
 // executor it does so 1 MiB at a time and lets the loop serve others in between, so that a
 // 4 GiB request does not hold the thread for seconds.
-uint32_t impl::random_get(State&, Caller& c, uint32_t buf, uint32_t len) {
-  GuestMem mem(c);
-  if (Errno err = fill_random(mem.bytes(buf, len))) return err;
-  mem.charge(len);
-  return ERRNO_SUCCESS;
-}
+uint32_t impl::random_get(State&, Caller& c, uint32_t buf, uint32_t len) { return fill_guest(GuestMem(c), buf, len); }
 
 asio::awaitable<uint32_t> impl::random_get_async(State& st, Caller& c, uint32_t buf, uint32_t len) {
   GuestMem mem(c);
@@ -80,8 +82,7 @@ asio::awaitable<uint32_t> impl::random_get_async(State& st, Caller& c, uint32_t 
   constexpr uint32_t kChunk = 1u << 20;
   for (uint32_t done = 0; done < len;) {
     uint32_t n = std::min(len - done, kChunk);
-    if (Errno err = fill_random(mem.bytes(buf + done, n))) co_return err;
-    mem.charge(n);
+    if (Errno err = fill_guest(mem, buf + done, n)) co_return err;
     done += n;
     if (done < len) co_await asio::post(*st.executor, asio::use_awaitable);
   }

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <optional>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -54,43 +55,64 @@ void store_filestat(const GuestMem& mem, uint32_t ptr, const struct stat& st, in
   put64(56, ns(st.st_ctim));
 }
 
-// Under an executor, pipes, terminals and sockets never block the thread (io.cpp): the
-// guest suspends until they are ready. Without one (call_sync) a guest in blocking mode
-// blocks the thread, as it asked; one with FDFLAGS_NONBLOCK gets ERRNO_AGAIN either way.
+namespace {
+
+// fd_read and fd_write, as all four bodies begin: the descriptor with the right for the
+// direction, then the count pointer in bounds, so that a bad one traps before anything moves.
+// The guest's memory is looked at after the descriptor (a bad fd is ERRNO_BADF either way).
+struct Stream {
+  Errno err = ERRNO_SUCCESS;
+  FdEntry* e = nullptr;
+  std::optional<GuestMem> mem;
+};
+
+Stream begin_stream(State& st, Caller& c, uint32_t fd, bool write, uint32_t count_ptr) {
+  Stream s;
+  if ((s.err = st.get(fd, write ? RIGHT_FD_WRITE : RIGHT_FD_READ, s.e))) return s;
+  s.mem.emplace(c);
+  s.mem->bytes(count_ptr, 4);
+  return s;
+}
+
+// Without an executor (call_sync): one transfer, blocking the thread as a blocking-mode guest
+// asked; one with FDFLAGS_NONBLOCK gets ERRNO_AGAIN instead.
+uint32_t stream(State& st, Caller& c, uint32_t fd, bool write, uint32_t iovs, uint32_t n, uint32_t count_ptr) {
+  Stream s = begin_stream(st, c, fd, write, count_ptr);
+  if (s.err) return s.err;
+  return store_count(*s.mem, count_ptr, transfer(*s.e, *s.mem, iovs, n, 0, write, s.e->nonblock));
+}
+
+// Under an executor pipes, terminals and sockets never block the thread: the guest suspends
+// until they are ready (io.cpp). Files that cannot be waited on never block anyway.
+asio::awaitable<uint32_t> stream_async(State& st, Caller& c, uint32_t fd, bool write, uint32_t iovs, uint32_t n,
+                                       uint32_t count_ptr) {
+  Stream s = begin_stream(st, c, fd, write, count_ptr);
+  if (s.err) co_return s.err;
+  const GuestMem& mem = *s.mem;
+  if (!s.e->waitable) co_return store_count(mem, count_ptr, transfer(*s.e, mem, iovs, n, 0, write, false));
+  Moved m = write ? co_await write_async(st, fd, st.fds[fd], mem, iovs, n)
+                  : co_await read_async(st, fd, st.fds[fd], mem, iovs, n);
+  co_return store_count(mem, count_ptr, m);
+}
+
+}  // namespace
+
 uint32_t impl::fd_read(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nread) {
-  FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_READ, e)) return err;
-  GuestMem mem(c);
-  mem.bytes(nread, 4);
-  return store_count(mem, nread, transfer(*e, mem, iovs, n, 0, false, e->nonblock));
+  return stream(st, c, fd, false, iovs, n, nread);
 }
 
 uint32_t impl::fd_write(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t nwritten) {
-  FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_WRITE, e)) return err;
-  GuestMem mem(c);
-  mem.bytes(nwritten, 4);
-  return store_count(mem, nwritten, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
+  return stream(st, c, fd, true, iovs, n, nwritten);
 }
 
 asio::awaitable<uint32_t> impl::fd_read_async(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n,
                                               uint32_t nread) {
-  FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_READ, e)) co_return err;
-  GuestMem mem(c);
-  mem.bytes(nread, 4);
-  if (!e->waitable) co_return store_count(mem, nread, transfer(*e, mem, iovs, n, 0, false, false));
-  co_return store_count(mem, nread, co_await read_async(st, fd, st.fds[fd], mem, iovs, n));
+  return stream_async(st, c, fd, false, iovs, n, nread);
 }
 
 asio::awaitable<uint32_t> impl::fd_write_async(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n,
                                                uint32_t nwritten) {
-  FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_WRITE, e)) co_return err;
-  GuestMem mem(c);
-  mem.bytes(nwritten, 4);
-  if (!e->waitable) co_return store_count(mem, nwritten, transfer(*e, mem, iovs, n, 0, true, false));
-  co_return store_count(mem, nwritten, co_await write_async(st, fd, st.fds[fd], mem, iovs, n));
+  return stream_async(st, c, fd, true, iovs, n, nwritten);
 }
 
 uint32_t impl::fd_pread(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint64_t offset, uint32_t nread) {

@@ -12,6 +12,19 @@ using namespace abi;
 
 namespace {
 
+// What every sock_ body checks first: the guest's fd is a socket with `right`.
+Errno socket_entry(State& st, uint32_t fd, Rights right, FdEntry*& e) {
+  if (Errno err = st.get(fd, right, e)) return err;
+  return is_socket(*e) ? ERRNO_SUCCESS : ERRNO_NOTSOCK;
+}
+
+// sock_accept's arguments, as both twins check them: a socket that may accept, and no flag but
+// NONBLOCK.
+Errno accept_entry(State& st, uint32_t fd, uint32_t flags, FdEntry*& e) {
+  if (Errno err = socket_entry(st, fd, RIGHT_SOCK_ACCEPT, e)) return err;
+  return flags & ~uint32_t(FDFLAG_NONBLOCK) ? ERRNO_INVAL : ERRNO_SUCCESS;
+}
+
 int recv_flags(uint32_t ri_flags) {
   int f = 0;
   if (ri_flags & RIFLAG_RECV_PEEK) f |= MSG_PEEK;
@@ -52,12 +65,15 @@ Errno recv_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint
   return finish_recv(mem, r, mflags, datalen, oflags);
 }
 
+Errno send_sync(FdEntry& e, const GuestMem& mem, uint32_t iovs, uint32_t n, uint32_t datalen) {
+  return store_count(mem, datalen, transfer(e, mem, iovs, n, 0, true, e.nonblock));
+}
+
 }  // namespace
 
 uint32_t impl::sock_shutdown(State& st, Caller&, uint32_t fd, uint32_t how) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_SOCK_SHUTDOWN, e)) return err;
-  if (!is_socket(*e)) return ERRNO_NOTSOCK;
+  if (Errno err = socket_entry(st, fd, RIGHT_SOCK_SHUTDOWN, e)) return err;
   int h = how == (SDFLAG_RD | SDFLAG_WR) ? SHUT_RDWR : how == SDFLAG_RD ? SHUT_RD : how == SDFLAG_WR ? SHUT_WR : -1;
   if (h < 0) return ERRNO_INVAL;
   return ::shutdown(e->host, h) == 0 ? ERRNO_SUCCESS : last_errno();
@@ -65,27 +81,22 @@ uint32_t impl::sock_shutdown(State& st, Caller&, uint32_t fd, uint32_t how) {
 
 uint32_t impl::sock_accept(State& st, Caller& c, uint32_t fd, uint32_t flags, uint32_t fd_ptr) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_SOCK_ACCEPT, e)) return err;
-  if (!is_socket(*e)) return ERRNO_NOTSOCK;
-  if (flags & ~uint32_t(FDFLAG_NONBLOCK)) return ERRNO_INVAL;
+  if (Errno err = accept_entry(st, fd, flags, e)) return err;
   return accept_sync(st, *e, flags, GuestMem(c), fd_ptr);
 }
 
 uint32_t impl::sock_recv(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t ri_flags,
                          uint32_t datalen, uint32_t oflags) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_READ, e)) return err;
-  if (!is_socket(*e)) return ERRNO_NOTSOCK;
+  if (Errno err = socket_entry(st, fd, RIGHT_FD_READ, e)) return err;
   return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
 }
 
 uint32_t impl::sock_send(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t /*si_flags*/,
                          uint32_t datalen) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_WRITE, e)) return err;
-  if (!is_socket(*e)) return ERRNO_NOTSOCK;
-  GuestMem mem(c);
-  return store_count(mem, datalen, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
+  if (Errno err = socket_entry(st, fd, RIGHT_FD_WRITE, e)) return err;
+  return send_sync(*e, GuestMem(c), iovs, n, datalen);
 }
 
 // Under an executor each transfers without blocking and waits for readiness on the loop in
@@ -93,9 +104,7 @@ uint32_t impl::sock_send(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint3
 // ends with EBADF.
 asio::awaitable<uint32_t> impl::sock_accept_async(State& st, Caller& c, uint32_t fd, uint32_t flags, uint32_t fd_ptr) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_SOCK_ACCEPT, e)) co_return err;
-  if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
-  if (flags & ~uint32_t(FDFLAG_NONBLOCK)) co_return ERRNO_INVAL;
+  if (Errno err = accept_entry(st, fd, flags, e)) co_return err;
   if (e->nonblock || !e->waitable) co_return accept_sync(st, *e, flags, GuestMem(c), fd_ptr);
   GuestMem(c).bytes(fd_ptr, 4);
   auto keep = st.fds[fd];
@@ -112,8 +121,7 @@ asio::awaitable<uint32_t> impl::sock_accept_async(State& st, Caller& c, uint32_t
 asio::awaitable<uint32_t> impl::sock_recv_async(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n,
                                                 uint32_t ri_flags, uint32_t datalen, uint32_t oflags) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_READ, e)) co_return err;
-  if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
+  if (Errno err = socket_entry(st, fd, RIGHT_FD_READ, e)) co_return err;
   if (!e->waitable) co_return recv_sync(*e, GuestMem(c), iovs, n, ri_flags, datalen, oflags);
   GuestMem mem(c);
   mem.bytes(datalen, 4);
@@ -129,11 +137,10 @@ asio::awaitable<uint32_t> impl::sock_recv_async(State& st, Caller& c, uint32_t f
 asio::awaitable<uint32_t> impl::sock_send_async(State& st, Caller& c, uint32_t fd, uint32_t iovs, uint32_t n,
                                                 uint32_t /*si_flags*/, uint32_t datalen) {
   FdEntry* e;
-  if (Errno err = st.get(fd, RIGHT_FD_WRITE, e)) co_return err;
-  if (!is_socket(*e)) co_return ERRNO_NOTSOCK;
+  if (Errno err = socket_entry(st, fd, RIGHT_FD_WRITE, e)) co_return err;
   GuestMem mem(c);
   mem.bytes(datalen, 4);
-  if (!e->waitable) co_return store_count(mem, datalen, transfer(*e, mem, iovs, n, 0, true, e->nonblock));
+  if (!e->waitable) co_return send_sync(*e, mem, iovs, n, datalen);
   co_return store_count(mem, datalen, co_await write_async(st, fd, st.fds[fd], mem, iovs, n));
 }
 
