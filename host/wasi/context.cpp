@@ -1,5 +1,6 @@
-// wasi::Context: the descriptor table (stdio, preopens, sockets), errno translation and guest
-// memory helpers shared by every WASI area (transfers and readiness waits: io.cpp).
+// wasi::Context: the descriptor table (stdio, preopens, sockets), the registration of the
+// functions of functions.def, errno translation and guest memory helpers shared by every WASI
+// area (transfers and readiness waits: io.cpp).
 #include "functions.h"
 
 #include <corowasm/bind_async.h>
@@ -207,7 +208,7 @@ void Context::define(Imports& imports, Store& store, std::optional<asio::any_io_
   const bool async = state_->executor.has_value();
   // A TWIN's blocking body serves call_sync; under an executor its async body suspends instead.
 #define WASI_DEFINE_SYNC(name) define_one<&impl::name>(imports, store, state_, #name);
-#define WASI_DEFINE_TWIN(name)                                             \
+#define WASI_DEFINE_TWIN(name)                                               \
   if (async) define_one<&impl::name##_async>(imports, store, state_, #name); \
   else define_one<&impl::name>(imports, store, state_, #name);
 #define WASI_FUNCTION(name, result, params, kind) WASI_DEFINE_##kind(name)
