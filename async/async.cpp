@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include <boost/asio/experimental/parallel_group.hpp>
 
@@ -103,41 +104,51 @@ bool store_busy(const Store& store) { return async_state(*detail::Access::store(
 
 namespace detail {
 
+namespace {
+
+// An Asio or Boost.System error's own code (a cancellation: operation_aborted), if that is
+// what `ep` holds.
+std::optional<error_code> system_error_of(std::exception_ptr ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const boost::system::system_error& e) {
+    return e.code();
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+bool is_cancellation(std::exception_ptr ep) { return system_error_of(ep) == asio::error::operation_aborted; }
+
+}  // namespace
+
 error_code to_error_code(std::exception_ptr ep, const Store& store) {
   if (!ep) return {};
   AsyncStoreState& st = async_state(*detail::Access::store(store));
-  try {
-    std::rethrow_exception(ep);
-  } catch (const Trap& t) {
-    st.last_trap_message = t.what();
-    st.last_trap_backtrace = t.backtrace();
-    st.last_trap_omitted = t.backtrace_omitted();
-    return make_error_code(t.kind());
-  } catch (const boost::system::system_error& e) {
-    return e.code();
-  } catch (const LinkError& e) {
-    st.last_trap_message = e.what();
-    return make_error_code(errc::link_error);
-  } catch (const Error& e) {
-    st.last_trap_message = e.what();
-    return make_error_code(errc::bad_call);
-  } catch (const std::exception& e) {
-    st.last_trap_message = e.what();
-    return make_error_code(TrapKind::Host);
+  if (std::optional<error_code> ec = system_error_of(ep)) return *ec;
+  Failure f = failure_of(ep);
+  switch (f.origin) {
+    case Failure::Origin::Trap:
+      st.last_trap_message = f.trap.what();
+      st.last_trap_backtrace = f.trap.backtrace();
+      st.last_trap_omitted = f.trap.backtrace_omitted();
+      return make_error_code(f.trap.kind());
+    case Failure::Origin::LinkError:
+      st.last_trap_message = f.trap.what();
+      return make_error_code(errc::link_error);
+    case Failure::Origin::Error:
+      st.last_trap_message = f.trap.what();
+      return make_error_code(errc::bad_call);
+    case Failure::Origin::Std:
+      st.last_trap_message = f.trap.what();
+      return make_error_code(f.trap.kind());  // TrapKind::Host
+    case Failure::Origin::Unknown:
+      break;
   }
+  std::rethrow_exception(ep);  // not a std::exception: not for an error_code to describe
 }
 
 namespace {
-
-bool is_cancellation(std::exception_ptr ep) {
-  try {
-    std::rethrow_exception(ep);
-  } catch (const boost::system::system_error& e) {
-    return e.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
-  }
-}
 
 // Await an async host function against the call's deadline: a timer races it, and when the
 // timer wins, the host operation is cancelled (its cancellation slot fires) and, once it has

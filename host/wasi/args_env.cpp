@@ -1,6 +1,6 @@
 // args_get, args_sizes_get, environ_get, environ_sizes_get: NUL-terminated strings packed into
 // one guest buffer, with a pointer array beside it.
-#include "state.h"
+#include "functions.h"
 
 namespace corowasm::wasi {
 
@@ -32,12 +32,13 @@ uint32_t get(Caller& c, const std::vector<std::string>& strings, uint32_t ptrs, 
 
 }  // namespace
 
-void define_args_env(Binder& b) {
-  auto st = b.state;
-  b("args_sizes_get", [st](Caller& c, uint32_t argc, uint32_t size) { return sizes(c, st->config.args, argc, size); });
-  b("args_get", [st](Caller& c, uint32_t argv, uint32_t buf) { return get(c, st->config.args, argv, buf); });
-  b("environ_sizes_get", [st](Caller& c, uint32_t n, uint32_t size) { return sizes(c, st->config.env, n, size); });
-  b("environ_get", [st](Caller& c, uint32_t env, uint32_t buf) { return get(c, st->config.env, env, buf); });
+uint32_t impl::args_sizes_get(State& st, Caller& c, uint32_t argc, uint32_t size) {
+  return sizes(c, st.config.args, argc, size);
 }
+uint32_t impl::args_get(State& st, Caller& c, uint32_t argv, uint32_t buf) { return get(c, st.config.args, argv, buf); }
+uint32_t impl::environ_sizes_get(State& st, Caller& c, uint32_t n, uint32_t size) {
+  return sizes(c, st.config.env, n, size);
+}
+uint32_t impl::environ_get(State& st, Caller& c, uint32_t env, uint32_t buf) { return get(c, st.config.env, env, buf); }
 
 }  // namespace corowasm::wasi

@@ -1,6 +1,9 @@
-// wasi::Context: the descriptor table (stdio, preopens, sockets), errno translation and guest
-// memory helpers shared by every WASI area (transfers and readiness waits: io.cpp).
-#include "state.h"
+// wasi::Context: the descriptor table (stdio, preopens, sockets), the registration of the
+// functions of functions.def, errno translation and guest memory helpers shared by every WASI
+// area (transfers and readiness waits: io.cpp).
+#include "functions.h"
+
+#include <corowasm/bind_async.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -38,6 +41,22 @@ Rights rights_for(Filetype t, int host_fd) {
         return stream | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC | RIGHT_FD_SEEK | RIGHT_FD_TELL;
       return stream | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC;
   }
+}
+
+// The host function for an impl:: body (functions.h): a callable of the body's Wasm
+// parameters that hands it the context's state, which the host function keeps alive.
+template <auto Body>
+struct Bound;
+template <class R, class... A, R (*Body)(State&, Caller&, A...)>
+struct Bound<Body> {
+  static auto over(std::shared_ptr<State> st) {
+    return [st = std::move(st)](Caller& c, A... a) -> R { return Body(*st, c, a...); };
+  }
+};
+
+template <auto Body>
+void define_one(Imports& imports, Store& store, const std::shared_ptr<State>& st, const char* name) {
+  imports.define("wasi_snapshot_preview1", name, corowasm::bind(store, Bound<Body>::over(st)));
 }
 
 int dup_or_throw(int fd, const char* what) {
@@ -186,26 +205,23 @@ void Context::close_fds() {
 
 void Context::define(Imports& imports, Store& store, std::optional<asio::any_io_executor> executor) {
   state_->executor = std::move(executor);
-  Binder b{imports, store, state_};
-  define_args_env(b);
-  define_clock_proc(b);
-  define_fd(b);
-  define_path(b);
-  define_poll(b);
-  define_sock(b);
+  const bool async = state_->executor.has_value();
+  // A TWIN's blocking body serves call_sync; under an executor its async body suspends instead.
+#define WASI_DEFINE_SYNC(name) define_one<&impl::name>(imports, store, state_, #name);
+#define WASI_DEFINE_TWIN(name)                                               \
+  if (async) define_one<&impl::name##_async>(imports, store, state_, #name); \
+  else define_one<&impl::name>(imports, store, state_, #name);
+#define WASI_FUNCTION(name, result, params, kind) WASI_DEFINE_##kind(name)
+#include "functions.def"
+#undef WASI_DEFINE_TWIN
+#undef WASI_DEFINE_SYNC
 }
 
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = {
-      "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
-      "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
-      "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
-      "fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
-      "fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
-      "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
-      "path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
-      "path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
-      "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+#define WASI_FUNCTION(name, result, params, kind) #name,
+#include "functions.def"
+  };
   return names;
 }
 

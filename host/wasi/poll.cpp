@@ -1,7 +1,7 @@
 // poll_oneoff: clock and fd subscriptions. Under an executor the guest suspends on one timer
 // (the earliest clock) raced against readiness waits on its pipes, terminals and sockets; the
 // event loop serves others meanwhile. Without one, ppoll(2) blocks the thread.
-#include "state.h"
+#include "functions.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -164,66 +164,72 @@ Errno prepare(State& st, Caller& c, uint32_t in, uint32_t out, uint32_t n, uint3
   return parse(st, mem, in, n, subs);
 }
 
+// Under an executor, while nothing is ready: suspends the guest on one timer for the earliest
+// clock, cancelled early by any descriptor becoming ready. ERRNO_SUCCESS: look again (ready, a
+// file epoll cannot watch, a descriptor closed under the wait, or one whose waiter failed and
+// now carries its error); ERRNO_NOTSUP: nothing could ever complete.
+asio::awaitable<Errno> await_any(State& st, std::vector<Sub>& subs) {
+  // The handlers own the timer, so a late one after we return touches nothing gone.
+  auto timer = std::make_shared<asio::steady_timer>(*st.executor);
+  auto t = earliest(subs);
+  timer->expires_at(t ? *t : SteadyClock::time_point::max());
+  // A descriptor the host cannot watch now (out of descriptors for the waiter) gets its
+  // error as its event at once; one that never blocks (NOTSUP) was reported ready already.
+  bool failed = false;
+  for (Sub& s : subs) {
+    if (s.error || s.tag == EVENT_CLOCK) continue;
+    Errno err = ensure_waiter(st, *s.entry);
+    if (err && err != ERRNO_NOTSUP) s.error = err, failed = true;
+  }
+  if (failed) co_return ERRNO_SUCCESS;
+  std::vector<std::shared_ptr<FdEntry>> waiting;
+  for (Sub& s : subs) {
+    if (s.error || s.tag == EVENT_CLOCK || ensure_waiter(st, *s.entry)) continue;
+    s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
+                                                       : asio::posix::stream_descriptor::wait_write,
+                                [timer](boost::system::error_code) {
+                                  // Ready, a file epoll cannot watch (never blocks), or
+                                  // the descriptor closed under us: look again.
+                                  timer->cancel();
+                                });
+    waiting.push_back(s.entry);
+  }
+  if (!t && waiting.empty()) co_return ERRNO_NOTSUP;
+  co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+  for (auto& e : waiting)
+    if (e->waiter) e->waiter->cancel();
+  asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+  if (cs.cancelled() != asio::cancellation_type::none)
+    throw boost::system::system_error(asio::error::operation_aborted);
+  co_return ERRNO_SUCCESS;
+}
+
 }  // namespace
 
-void define_poll(Binder& b) {
-  auto st = b.state;
-  if (!b.async()) {
-    b("poll_oneoff", [st](Caller& c, uint32_t in, uint32_t out, uint32_t n, uint32_t nevents) -> uint32_t {
-      std::vector<Sub> subs;
-      if (Errno err = prepare(*st, c, in, out, n, nevents, subs)) return err;
-      for (;;) {
-        auto events = collect(subs, std::nullopt);
-        if (events.empty()) {
-          auto t = earliest(subs);
-          events = collect(subs, t ? *t - SteadyClock::now() : SteadyClock::duration::max());
-        }
-        if (!events.empty()) return finish(GuestMem(c), out, nevents, events);
-      }
-    });
-    return;
-  }
-  b("poll_oneoff", [st](Caller& c, uint32_t in, uint32_t out, uint32_t n, uint32_t nevents) -> asio::awaitable<uint32_t> {
-    std::vector<Sub> subs;
-    if (Errno err = prepare(*st, c, in, out, n, nevents, subs)) co_return err;
-    for (;;) {
-      auto events = collect(subs, std::nullopt);
-      if (!events.empty()) co_return finish(GuestMem(c), out, nevents, events);
-      // Nothing yet: one timer for the earliest clock, cancelled early by any fd becoming
-      // ready. The handlers own the timer, so a late one after we return touches nothing gone.
-      auto timer = std::make_shared<asio::steady_timer>(*st->executor);
+// Both twins: the subscriptions checked and parsed, then whatever is ready written out; they
+// differ in how they wait while nothing is.
+uint32_t impl::poll_oneoff(State& st, Caller& c, uint32_t in, uint32_t out, uint32_t n, uint32_t nevents) {
+  std::vector<Sub> subs;
+  if (Errno err = prepare(st, c, in, out, n, nevents, subs)) return err;
+  for (;;) {
+    auto events = collect(subs, std::nullopt);
+    if (events.empty()) {  // ppoll(2) blocks the thread: until a descriptor is ready or the earliest clock
       auto t = earliest(subs);
-      timer->expires_at(t ? *t : SteadyClock::time_point::max());
-      // A descriptor the host cannot watch now (out of descriptors for the waiter) gets its
-      // error as its event at once; one that never blocks (NOTSUP) was reported ready above.
-      bool failed = false;
-      for (Sub& s : subs) {
-        if (s.error || s.tag == EVENT_CLOCK) continue;
-        Errno err = ensure_waiter(*st, *s.entry);
-        if (err && err != ERRNO_NOTSUP) s.error = err, failed = true;
-      }
-      if (failed) continue;
-      std::vector<std::shared_ptr<FdEntry>> waiting;
-      for (Sub& s : subs) {
-        if (s.error || s.tag == EVENT_CLOCK || ensure_waiter(*st, *s.entry)) continue;
-        s.entry->waiter->async_wait(s.tag == EVENT_FD_READ ? asio::posix::stream_descriptor::wait_read
-                                                           : asio::posix::stream_descriptor::wait_write,
-                                    [timer](boost::system::error_code) {
-                                      // Ready, a file epoll cannot watch (never blocks), or
-                                      // the descriptor closed under us: look again.
-                                      timer->cancel();
-                                    });
-        waiting.push_back(s.entry);
-      }
-      if (!t && waiting.empty()) co_return ERRNO_NOTSUP;  // nothing could ever complete
-      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-      for (auto& e : waiting)
-        if (e->waiter) e->waiter->cancel();
-      asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
-      if (cs.cancelled() != asio::cancellation_type::none)
-        throw boost::system::system_error(asio::error::operation_aborted);
+      events = collect(subs, t ? *t - SteadyClock::now() : SteadyClock::duration::max());
     }
-  });
+    if (!events.empty()) return finish(GuestMem(c), out, nevents, events);
+  }
+}
+
+asio::awaitable<uint32_t> impl::poll_oneoff_async(State& st, Caller& c, uint32_t in, uint32_t out, uint32_t n,
+                                                  uint32_t nevents) {
+  std::vector<Sub> subs;
+  if (Errno err = prepare(st, c, in, out, n, nevents, subs)) co_return err;
+  for (;;) {
+    auto events = collect(subs, std::nullopt);
+    if (!events.empty()) co_return finish(GuestMem(c), out, nevents, events);
+    if (Errno err = co_await await_any(st, subs)) co_return err;
+  }
 }
 
 }  // namespace corowasm::wasi

@@ -1,11 +1,11 @@
 // The state behind a wasi::Context (descriptor table, args, exit code) and the helpers every
-// WASI area shares: guest memory access, errno translation, and the binder that registers the
-// functions.
+// WASI area shares: guest memory access, errno translation, transfers and readiness waits. The
+// functions themselves: functions.def.
 #pragma once
 
-#include <corowasm/bind.h>
 #include <corowasm/wasi.h>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <climits>
 #include <cstring>
@@ -121,26 +121,6 @@ class GuestMem {
   Memory mem_;
   Caller caller_;
 };
-
-// Registers WASI functions into an Imports under "wasi_snapshot_preview1".
-struct Binder {
-  Imports& imports;
-  Store& store;
-  std::shared_ptr<State> state;
-  bool async() const { return state->executor.has_value(); }
-  template <class F>
-  void operator()(const char* name, F f) {
-    imports.define("wasi_snapshot_preview1", name, corowasm::bind(store, std::move(f)));
-  }
-};
-
-// One per WASI area (one file each).
-void define_args_env(Binder& b);      // args_*, environ_*
-void define_clock_proc(Binder& b);    // clock_*, random_get, proc_*, sched_yield
-void define_fd(Binder& b);            // fd_*
-void define_path(Binder& b);          // path_*
-void define_poll(Binder& b);          // poll_oneoff
-void define_sock(Binder& b);          // sock_*
 
 // The current time of a WASI clock; false for an unknown clock id.
 bool clock_now(uint32_t id, uint64_t& ns);

@@ -224,6 +224,30 @@ TEST_CASE_FIXTURE(Fixture, "a failing async host function traps the guest with t
   CHECK(result == 2);
 }
 
+TEST_CASE_FIXTURE(Fixture, "wrong arguments complete with errc::bad_call; a non-standard exception traps as Host") {
+  Guest g = make_guest(engine, module);
+  AsyncInstance guest(io.get_executor(), g.inst);
+  error_code error;
+  guest.async_call("add", {Value::i32(1)}, [&](error_code ec, std::vector<Value>) { error = ec; });
+  io.run();
+  CHECK(error == make_error_code(errc::bad_call));
+  CHECK(last_trap_message(g.store) == "wrong number of arguments: expected 2, got 1");
+
+  // A host function that throws what is no std::exception.
+  Store store(engine);
+  Imports imports;
+  imports.define("env", "fetch", store.host_func({{ValType::I32}, {ValType::I32}},
+                                                 [](Caller&, std::span<const Value>, std::span<Value>) { throw 42; }));
+  imports.define("env", "fail", store.host_func({{ValType::I32}, {ValType::I32}},
+                                                [](Caller&, std::span<const Value>, std::span<Value>) {}));
+  AsyncInstance thrower(io.get_executor(), store.instantiate(module, imports));
+  io.restart();
+  thrower.async_call("handle", {Value::i32(1)}, [&](error_code ec, std::vector<Value>) { error = ec; });
+  io.run();
+  CHECK(error == make_error_code(TrapKind::Host));
+  CHECK(last_trap_message(store) == "host function threw a non-standard exception");
+}
+
 TEST_CASE_FIXTURE(Fixture, "fuel and deadline limits trap with clear errors") {
   Guest g = make_guest(engine, module);
   AsyncInstance guest(io.get_executor(), g.inst);

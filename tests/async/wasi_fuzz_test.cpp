@@ -2,7 +2,8 @@
 // pointers, lengths, fds, flags and memory contents. Each call must return an errno of the
 // spec or trap (out-of-bounds memory, proc_exit) and never crash the host (the sanitizer build
 // runs this too); afterwards nothing outside the writable preopen may have changed, and the
-// read-only preopen must be exactly as before.
+// read-only preopen must be exactly as before. The functions are those of the table
+// (host/wasi/functions.def) through wasi::function_names().
 #include <corowasm/async.h>
 #include <corowasm/wasi.h>
 #include <doctest/doctest.h>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "test_util.h"
@@ -106,6 +108,27 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
 }
 
 }  // namespace
+
+TEST_CASE("wasi fuzz: every function of the table is defined, with the same type with or without an executor") {
+  wasi::Context ctx(wasi::Config{});
+  asio::io_context io;
+  Engine engine;
+  Store store(engine);
+  Imports blocking, suspending;
+  ctx.define(blocking, store);
+  ctx.define(suspending, store, io.get_executor());
+  const auto& names = wasi::function_names();
+  CHECK(names.size() == 46);
+  CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
+  for (const std::string& n : names) {
+    INFO(n);
+    const Extern* b = blocking.find("wasi_snapshot_preview1", n);
+    const Extern* s = suspending.find("wasi_snapshot_preview1", n);
+    REQUIRE(b);
+    REQUIRE(s);
+    CHECK(std::get<Func>(*b).type() == std::get<Func>(*s).type());
+  }
+}
 
 TEST_CASE("wasi fuzz: garbage arguments to every function return an errno or trap") {
   fs::path root = fs::path(COROWASM_TEST_SCRATCH) / "wasi-fuzz";

@@ -1,7 +1,7 @@
 // WASI under the async driver: a guest blocked on a pipe, a socket or a poll_oneoff sleep is
 // suspended while the io_context keeps serving other guests on the same thread; proc_exit;
 // the synchronous mode; and every WASI function called with garbage arguments.
-#include <corowasm/bind.h>
+#include <corowasm/bind_async.h>
 #include <corowasm/wasi.h>
 #include <doctest/doctest.h>
 

@@ -1,10 +1,13 @@
-// Errors: DecodeError (with offsets), ValidationError, LinkError, missing exports.
+// Errors: DecodeError (with offsets), ValidationError, LinkError, missing exports, and what a
+// caught exception means (detail::failure_of, vm/driver/failure.h).
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <corowasm/internal.h>
 #include "test_util.h"
 
 using namespace corowasm;
@@ -173,4 +176,36 @@ TEST_CASE("errors: calling a missing export throws corowasm::Error") {
   CHECK_FALSE(inst.get_export("nope").has_value());
   CHECK(inst.func("f"));
   CHECK_FALSE(inst.memory("f"));  // exists, but not a memory
+}
+
+TEST_CASE("errors: what a caught exception means, for the driver and the async layer") {
+  using detail::Failure;
+  Trap thrown(TrapKind::IntegerDivideByZero, "integer divide by zero");
+  thrown.set_backtrace({{7, "inner"}, {9, "outer"}}, 3);
+  Failure f = detail::failure_of(std::make_exception_ptr(thrown));
+  CHECK(f.origin == Failure::Origin::Trap);
+  CHECK(f.trap.kind() == TrapKind::IntegerDivideByZero);
+  CHECK(std::string(f.trap.what()) == "integer divide by zero");
+  REQUIRE(f.trap.backtrace().size() == 2);
+  CHECK(f.trap.backtrace()[1].name == "outer");
+  CHECK(f.trap.backtrace_omitted() == 3);
+
+  struct Case {
+    std::exception_ptr error;
+    Failure::Origin origin;
+    const char* message;
+  };
+  const Case cases[] = {
+      {std::make_exception_ptr(LinkError("unknown import")), Failure::Origin::LinkError, "unknown import"},
+      {std::make_exception_ptr(Error("wrong number of arguments")), Failure::Origin::Error, "wrong number of arguments"},
+      {std::make_exception_ptr(std::runtime_error("disk full")), Failure::Origin::Std, "disk full"},
+      {std::make_exception_ptr(42), Failure::Origin::Unknown, "host function threw a non-standard exception"},
+  };
+  for (const Case& c : cases) {
+    Failure g = detail::failure_of(c.error);
+    CHECK(g.origin == c.origin);
+    CHECK(g.trap.kind() == TrapKind::Host);
+    CHECK(std::string(g.trap.what()) == c.message);
+    CHECK(g.trap.backtrace().empty());
+  }
 }

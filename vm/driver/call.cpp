@@ -1,5 +1,6 @@
 #include "driver/call.h"
 
+#include "driver/failure.h"
 #include "exec/dispatch.h"
 #include "runtime/handles.h"
 
@@ -37,19 +38,6 @@ bool native_stack_has_room() {
   auto sp = uintptr_t(__builtin_frame_address(0));
   if (sp <= lo || sp >= hi) return true;
   return sp - lo > kNativeStackReserve;
-}
-
-// Whatever a host function threw, as the Trap the guest sees (a Trap passes through).
-Trap host_failure(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const Trap& trap) {
-    return trap;
-  } catch (const std::exception& e) {
-    return Trap(TrapKind::Host, e.what());
-  } catch (...) {
-    return Trap(TrapKind::Host, "host function threw a non-standard exception");
-  }
 }
 
 void check_args(const StoreData& store, const FuncType& ft, std::span<const Value> args) {
@@ -279,7 +267,7 @@ void ResumableCall::complete_host(std::span<const Value> results) {
 
 void ResumableCall::fail_host(std::exception_ptr error) {
   leave_host();
-  fail(host_failure(error));
+  fail(failure_of(error).trap);
 }
 
 std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits) {

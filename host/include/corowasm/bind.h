@@ -11,19 +11,15 @@
 // optional first parameter `Caller&`; the result is void or one of those types. The linker
 // checks the derived type against the import and names both when they differ.
 //
-// A callable returning `asio::awaitable<R>` binds as an asynchronous import: the guest
-// suspends while it runs (under AsyncInstance; a synchronous call traps), then resumes with R.
-//
-//   corowasm::Func fetch = corowasm::bind(store, [&](int32_t key) -> asio::awaitable<int32_t> {
-//     co_await timer.async_wait(asio::use_awaitable);
-//     co_return key * 2;
-//   });
+// This header binds synchronous callables and needs only the core API (no Asio). A callable
+// returning `asio::awaitable<R>` binds as an asynchronous import through
+// <corowasm/bind_async.h>, which adds that overload of bind().
 #pragma once
 
-#include <corowasm/async.h>
 #include <corowasm/corowasm.h>
 
 #include <cstdint>
+#include <span>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -39,7 +35,8 @@ constexpr ValType wasm_type() {
   else if constexpr (std::is_same_v<U, int64_t> || std::is_same_v<U, uint64_t>) return ValType::I64;
   else if constexpr (std::is_same_v<U, float>) return ValType::F32;
   else if constexpr (std::is_same_v<U, double>) return ValType::F64;
-  else static_assert(sizeof(U) == 0, "host function types must be int32_t, uint32_t, int64_t, uint64_t, float or double");
+  else static_assert(sizeof(U) == 0, "host function types must be int32_t, uint32_t, int64_t, uint64_t, float or double "
+                                     "(a callable returning asio::awaitable<R> binds through <corowasm/bind_async.h>)");
 }
 
 template <class T>
@@ -61,15 +58,11 @@ Value to_value(T x) {
   else return Value::f64(x);
 }
 
-// R, or the R of asio::awaitable<R>.
+// The Wasm-facing result of a call returning R: R itself here; bind_async.h specializes it
+// for asio::awaitable<R> (is_async, type R).
 template <class R>
 struct result_of_call {
   static constexpr bool is_async = false;
-  using type = R;
-};
-template <class R, class Executor>
-struct result_of_call<asio::awaitable<R, Executor>> {
-  static constexpr bool is_async = true;
   using type = R;
 };
 
@@ -97,12 +90,30 @@ std::vector<ValType> param_types(std::index_sequence<I...>) {
   return {wasm_type<std::tuple_element_t<I + Skip, Tuple>>()...};
 }
 
+template <class F>
+using traits_of = traits<std::decay_t<F>>;
+template <class F>
+constexpr bool is_async_callable = result_of_call<typename traits_of<F>::result>::is_async;
+
+// Calls `f` with the Wasm arguments converted to its parameter types (after `caller`, if it
+// takes one first) and returns what it returns.
+template <class F>
+decltype(auto) invoke(F& f, Caller& caller, std::span<const Value> args) {
+  using Args = typename traits_of<F>::args;
+  constexpr bool caller_first = has_caller<Args>::value;
+  constexpr size_t skip = caller_first ? 1 : 0;
+  return [&]<size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
+    if constexpr (caller_first) return f(caller, from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+    else return f(from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
+  }(std::make_index_sequence<std::tuple_size_v<Args> - skip>{});
+}
+
 }  // namespace bind_detail
 
 // The Wasm type a callable binds to.
 template <class F>
 FuncType host_type_of() {
-  using T = bind_detail::traits<std::decay_t<F>>;
+  using T = bind_detail::traits_of<F>;
   using Args = typename T::args;
   constexpr size_t skip = bind_detail::has_caller<Args>::value ? 1 : 0;
   FuncType ft;
@@ -113,44 +124,13 @@ FuncType host_type_of() {
 }
 
 template <class F>
+  requires(!bind_detail::is_async_callable<F>)
 Func bind(Store& store, F f) {
-  using T = bind_detail::traits<std::decay_t<F>>;
-  using Args = typename T::args;
-  constexpr bool caller_first = bind_detail::has_caller<Args>::value;
-  constexpr size_t skip = caller_first ? 1 : 0;
-  using Result = bind_detail::result_of_call<typename T::result>;
-  using Seq = std::make_index_sequence<std::tuple_size_v<Args> - skip>;
-  if constexpr (Result::is_async) {
-    // The lambda lives in the host function for as long as its Store; the coroutine frame
-    // holds the converted arguments while the guest is suspended.
-    auto call = [f = std::move(f)](Caller& caller, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
-      auto invoke = [&]<size_t... I>(std::index_sequence<I...>) {
-        if constexpr (caller_first)
-          return f(caller, bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
-        else
-          return f(bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
-      };
-      if constexpr (std::is_void_v<typename Result::type>) {
-        co_await invoke(Seq{});
-        co_return std::vector<Value>{};
-      } else {
-        co_return std::vector<Value>{bind_detail::to_value(co_await invoke(Seq{}))};
-      }
-    };
-    return async_host_func(store, host_type_of<F>(), std::move(call));
-  } else {
-    auto call = [f = std::move(f)](Caller& caller, std::span<const Value> args, std::span<Value> results) {
-      auto invoke = [&]<size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
-        if constexpr (caller_first)
-          return f(caller, bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
-        else
-          return f(bind_detail::from_value<std::tuple_element_t<I + skip, Args>>(args[I])...);
-      };
-      if constexpr (std::is_void_v<typename T::result>) invoke(Seq{});
-      else results[0] = bind_detail::to_value(invoke(Seq{}));
-    };
-    return store.host_func(host_type_of<F>(), std::move(call));
-  }
+  auto call = [f = std::move(f)](Caller& caller, std::span<const Value> args, std::span<Value> results) {
+    if constexpr (std::is_void_v<typename bind_detail::traits_of<F>::result>) bind_detail::invoke(f, caller, args);
+    else results[0] = bind_detail::to_value(bind_detail::invoke(f, caller, args));
+  };
+  return store.host_func(host_type_of<F>(), std::move(call));
 }
 
 }  // namespace corowasm

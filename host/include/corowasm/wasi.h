@@ -87,7 +87,8 @@ class Context {
   std::shared_ptr<State> state_;
 };
 
-// The names of every function of wasi_snapshot_preview1, in the spec's order.
+// The names of every function of wasi_snapshot_preview1, in the spec's order (the rows of
+// host/wasi/functions.def, from which the functions are defined too).
 const std::vector<std::string>& function_names();
 
 }  // namespace corowasm::wasi
