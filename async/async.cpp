@@ -122,30 +122,35 @@ bool is_cancellation(std::exception_ptr ep) { return system_error_of(ep) == asio
 
 }  // namespace
 
-error_code to_error_code(std::exception_ptr ep, const Store& store) {
+CallError call_error_of(std::exception_ptr ep, const Store& store) {
   if (!ep) return {};
+  if (std::optional<error_code> ec = system_error_of(ep)) return {*ec, ec->message(), std::nullopt};
   AsyncStoreState& st = async_state(*detail::Access::store(store));
-  if (std::optional<error_code> ec = system_error_of(ep)) return *ec;
   Failure f = failure_of(ep);
+  CallError e{{}, f.trap.what(), std::nullopt};
   switch (f.origin) {
     case Failure::Origin::Trap:
-      st.last_trap_message = f.trap.what();
-      st.last_trap_backtrace = f.trap.backtrace();
-      st.last_trap_omitted = f.trap.backtrace_omitted();
-      return make_error_code(f.trap.kind());
-    case Failure::Origin::LinkError:
-      st.last_trap_message = f.trap.what();
-      return make_error_code(errc::link_error);
-    case Failure::Origin::Error:
-      st.last_trap_message = f.trap.what();
-      return make_error_code(errc::bad_call);
-    case Failure::Origin::Std:
-      st.last_trap_message = f.trap.what();
-      return make_error_code(f.trap.kind());  // TrapKind::Host
-    case Failure::Origin::Unknown:
+    case Failure::Origin::Std:  // TrapKind::Host
+      e.code = make_error_code(f.trap.kind());
+      e.trap = f.trap;
       break;
+    case Failure::Origin::LinkError: e.code = make_error_code(errc::link_error); break;
+    case Failure::Origin::Error: e.code = make_error_code(errc::bad_call); break;
+    case Failure::Origin::Unknown:
+      std::rethrow_exception(ep);  // not a std::exception: not for an error_code to describe
   }
-  std::rethrow_exception(ep);  // not a std::exception: not for an error_code to describe
+  st.last_trap_message = e.message;
+  st.last_trap_backtrace = e.trap ? e.trap->backtrace() : std::vector<TrapFrame>{};
+  st.last_trap_omitted = e.trap ? e.trap->backtrace_omitted() : 0;
+  return e;
+}
+
+error_code to_error_code(std::exception_ptr ep, const Store& store) { return call_error_of(ep, store).code; }
+
+std::exception_ptr exception_of(const CallError& e) {
+  if (!e) return nullptr;
+  if (e.trap) return std::make_exception_ptr(trap_error(e));
+  return std::make_exception_ptr(call_error(e));
 }
 
 namespace {

@@ -248,6 +248,100 @@ TEST_CASE_FIXTURE(Fixture, "wrong arguments complete with errc::bad_call; a non-
   CHECK(last_trap_message(store) == "host function threw a non-standard exception");
 }
 
+TEST_CASE_FIXTURE(Fixture, "trap details travel with the completion: trap_error, call_error, with_error") {
+  Guest g = make_guest(engine, module);
+  AsyncInstance guest(io.get_executor(), g.inst);
+  // use_awaitable throws trap_error: a system_error with the trap's code, plus kind, message
+  // and backtrace; other failures throw call_error with their message.
+  std::optional<trap_error> trapped;
+  std::optional<call_error> missing, bad_args;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    try {
+      co_await guest.async_call("divide", {Value::i32(0)}, asio::use_awaitable);
+    } catch (const trap_error& e) {
+      trapped = e;
+    }
+    try {
+      co_await guest.async_call("nope", {}, asio::use_awaitable);
+    } catch (const call_error& e) {
+      missing = e;
+    }
+    try {
+      co_await guest.typed_func<int32_t(int32_t)>("handle").async_call(0, asio::use_awaitable);  // succeeds
+      co_await guest.async_call("add", {Value::i32(1)}, asio::use_awaitable);
+    } catch (const call_error& e) {
+      bad_args = e;
+    }
+  }, asio::detached);
+  io.run();
+  REQUIRE(trapped);
+  CHECK(trapped->code() == make_error_code(TrapKind::IntegerDivideByZero));
+  CHECK(std::string(trapped->what()) == "integer divide by zero");
+  CHECK(trapped->trap().kind() == TrapKind::IntegerDivideByZero);
+  // Innermost first: $div, called by the export "divide" (functions 4 and 5 of guest.wat:
+  // imports fetch 0, fail 1; then add 2, noop 3, $div 4, divide 5).
+  REQUIRE(trapped->trap().backtrace().size() == 2);
+  CHECK(trapped->trap().backtrace()[0].func_index == 4);
+  CHECK(trapped->trap().backtrace()[1].func_index == 5);
+  REQUIRE(missing);
+  CHECK(missing->code() == make_error_code(errc::bad_call));
+  CHECK(std::string(missing->what()) == "no exported function named \"nope\"");
+  CHECK_FALSE(missing->error().trap);
+  REQUIRE(bad_args);
+  CHECK(bad_args->code() == make_error_code(errc::bad_call));
+  CHECK(std::string(bad_args->what()) == "wrong number of arguments: expected 2, got 1");
+
+  // use_future: the future throws the same.
+  io.restart();
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  std::future<std::vector<Value>> f = guest.async_call("divide", {Value::i32(0)}, asio::use_future);
+  try {
+    f.get();
+    FAIL_CHECK("the future did not throw");
+  } catch (const trap_error& e) {
+    CHECK(e.trap().kind() == TrapKind::IntegerDivideByZero);
+  }
+  work.reset();
+  runner.join();
+
+  // with_error: a plain error_code handler sees this call's details, cleared by the next call.
+  io.restart();
+  CallError err;
+  error_code seen;
+  bool had_trap_in_handler = false;
+  guest.async_call("failing", {Value::i32(1)}, with_error(err, [&](error_code ec, std::vector<Value>) {
+    seen = ec;
+    had_trap_in_handler = err.trap.has_value();
+  }));
+  io.run();
+  CHECK(seen == make_error_code(TrapKind::Host));
+  CHECK(had_trap_in_handler);
+  CHECK(err.message == "boom");
+  CHECK(err.trap->kind() == TrapKind::Host);
+  io.restart();
+  int32_t sum = 0;
+  guest.async_call("add", {Value::i32(2), Value::i32(2)}, with_error(err, [&](error_code ec, std::vector<Value> r) {
+    CHECK_FALSE(ec);
+    sum = r.at(0).as_i32();
+  }));
+  io.run();
+  CHECK(sum == 4);
+  CHECK_FALSE(err);  // not stale: the successful call cleared it
+  CHECK_FALSE(err.trap);
+  CHECK(err.message.empty());
+  // The store-wide last-trap record drops the old backtrace when a later failure is no Wasm trap.
+  io.restart();
+  guest.async_call("divide", {Value::i32(0)}, [](error_code, std::vector<Value>) {});
+  io.run();
+  CHECK(last_trap_backtrace(g.store).size() == 2);
+  io.restart();
+  guest.async_call("add", {Value::i32(1)}, [](error_code, std::vector<Value>) {});
+  io.run();
+  CHECK(last_trap_message(g.store) == "wrong number of arguments: expected 2, got 1");
+  CHECK(last_trap_backtrace(g.store).empty());
+}
+
 TEST_CASE_FIXTURE(Fixture, "fuel and deadline limits trap with clear errors") {
   Guest g = make_guest(engine, module);
   AsyncInstance guest(io.get_executor(), g.inst);

@@ -6,8 +6,10 @@
 //
 // Every completion token works (use_awaitable, callbacks, use_future, deferred, yield_context);
 // the completion signature is void(error_code, std::vector<Value>) with Boost.System's
-// error_code, which Asio's tokens turn into exceptions or tuples. A trap completes with
-// an error in trap_category() (value: TrapKind); last_trap_message() gives the trap's text.
+// error_code. A trap completes with an error in trap_category() (value: TrapKind). The details
+// travel with the call: use_awaitable and use_future throw trap_error / call_error (system_error
+// with the same code, plus message, kind and backtrace; their completion takes an exception_ptr
+// for that), and with_error(err, token) hands any other token's handler the call's CallError.
 // Cancelling the operation (its cancellation slot) stops the guest at its next time-slice
 // boundary or host call and completes with asio::error::operation_aborted.
 //
@@ -46,6 +48,48 @@ const boost::system::error_category& corowasm_category();  // values: errc
 error_code make_error_code(TrapKind k);
 error_code make_error_code(errc e);
 
+// Why one call failed, as its completion carries it.
+struct CallError {
+  error_code code;           // what the completion's error_code says; empty on success
+  std::string message;       // the trap's or the error's text ("integer divide by zero", ...)
+  std::optional<Trap> trap;  // a trap: kind, message and Wasm backtrace
+  explicit operator bool() const { return bool(code); }
+};
+
+// What use_awaitable and use_future throw for a failed call: a boost::system::system_error
+// with the same code() (so existing handlers keep working), what() the message, and the
+// call's CallError. A trap throws trap_error.
+class call_error : public boost::system::system_error {
+ public:
+  explicit call_error(CallError e) : boost::system::system_error(e.code, e.message), error_(std::move(e)) {}
+  const CallError& error() const { return error_; }
+  const char* what() const noexcept override { return error_.message.c_str(); }
+ private:
+  CallError error_;
+};
+class trap_error : public call_error {
+ public:
+  using call_error::call_error;
+  const Trap& trap() const { return *error().trap; }  // kind, message, backtrace
+};
+
+// For completion handlers that take only an error_code: the token `token`, and this call's
+// error written to `out` before the handler runs (cleared when the call starts, so never left
+// over from an earlier call). `out` must outlive the operation.
+//   CallError err;
+//   guest.async_call("handle", args, corowasm::with_error(err, [&](error_code ec, auto r) {
+//     if (err.trap) print(err.trap->backtrace());
+//   }));
+template <class Token>
+struct with_error_t {
+  CallError* out;
+  Token token;
+};
+template <class Token>
+with_error_t<std::decay_t<Token>> with_error(CallError& out, Token&& token) {
+  return {&out, std::forward<Token>(token)};
+}
+
 struct CallOptions {
   // Time slicing: the guest yields to the executor after this many fuel units (loop
   // iterations and calls), so a spinning guest never starves others or timers. A timer
@@ -83,6 +127,11 @@ asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> arg
 // Instantiates, then runs the start function like drive_call runs a call.
 asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options);
 error_code to_error_code(std::exception_ptr ep, const Store& store);
+// What a finished call's exception means (nullptr: success); also records the store's last
+// trap for last_trap_message().
+CallError call_error_of(std::exception_ptr ep, const Store& store);
+// The exception use_awaitable / use_future complete with: trap_error, call_error, or nullptr.
+std::exception_ptr exception_of(const CallError& e);
 }  // namespace detail
 
 // Instantiate `module` in `store`, running its start function as an asynchronous call: time
@@ -152,30 +201,98 @@ auto async_compile(const Engine& engine, AsyncReadStream& stream, CompletionToke
 }
 
 namespace detail {
-// Start `func` under the guest's driver on `ex`; the completion goes to `handler` through its
-// own executor as finish(handler, ec, results). Cancelling the handler's slot cancels the
-// guest (co_spawn connects it to the coroutine's cancellation state).
-template <class Handler, class Finish>
-void start_call(Handler handler, asio::any_io_executor ex, Func func, std::vector<Value> args, CallOptions options,
-                Finish finish) {
-  auto handler_ex = asio::get_associated_executor(handler, ex);
-  auto slot = asio::get_associated_cancellation_slot(handler);
-  Store store = func.store();
-  auto done = [h = std::move(handler), store, finish](std::exception_ptr ep, std::vector<Value> r) mutable {
-    finish(std::move(h), to_error_code(ep, store), std::move(r));
-  };
-  asio::co_spawn(ex, drive_call(func, std::move(args), options),
-                 asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+
+template <class T>
+struct is_with_error : std::false_type {};
+template <class T>
+struct is_with_error<with_error_t<T>> : std::true_type {};
+
+// The token a call completes (with_error's inner one) and where its CallError goes.
+template <class Token>
+decltype(auto) inner_token(Token&& t) {
+  if constexpr (is_with_error<std::decay_t<Token>>::value) return (std::forward<Token>(t).token);
+  else return std::forward<Token>(t);
+}
+template <class Token>
+CallError* error_sink(const Token& t) {
+  if constexpr (is_with_error<Token>::value) return t.out;
+  else return nullptr;
 }
 
-template <class R>
-struct TypedCompletion {
-  using signature = void(error_code, R);
+// Tokens whose completion takes an exception_ptr first, so that they throw call_error /
+// trap_error with the details; every other token gets the error_code.
+template <class T>
+struct throws_details : std::false_type {};
+template <class Executor>
+struct throws_details<asio::use_awaitable_t<Executor>> : std::true_type {};
+template <class Allocator>
+struct throws_details<asio::use_future_t<Allocator>> : std::true_type {};
+
+// A call's completion signature, void(error_code[, R]) or void(std::exception_ptr[, R]).
+template <class First, class R>
+struct SignatureOf {
+  using type = void(First, R);
 };
-template <>
-struct TypedCompletion<void> {
-  using signature = void(error_code);
+template <class First>
+struct SignatureOf<First, void> {
+  using type = void(First);
 };
+template <class R, bool Throws>
+struct CallCompletion {
+  using First = std::conditional_t<Throws, std::exception_ptr, error_code>;
+  using signature = typename SignatureOf<First, R>::type;
+  static First first(const CallError& e) {
+    if constexpr (Throws) return exception_of(e);
+    else return e.code;
+  }
+};
+
+// Start `func` under the guest's driver on `ex` and complete `token` with its results
+// converted by result_of (std::vector<Value> -> R; R{} on failure). An empty `func` completes
+// at once with errc::bad_call and the message `missing`. The completion goes through the
+// handler's own executor; cancelling the handler's slot cancels the guest (co_spawn connects
+// it to the coroutine's cancellation state). Arguments travel through async_initiate (not
+// captured) so that deferred tokens keep them until the operation actually starts.
+template <class R, class Token, class ResultOf>
+auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std::vector<Value> args,
+                   CallOptions options, ResultOf result_of, Token&& token) {
+  CallError* sink = error_sink(token);
+  auto&& inner = inner_token(std::forward<Token>(token));
+  using Inner = std::conditional_t<std::is_rvalue_reference_v<decltype(inner_token(std::forward<Token>(token)))>,
+                                   std::remove_reference_t<decltype(inner)>, decltype(inner)>;
+  using Completion = CallCompletion<R, throws_details<std::decay_t<Inner>>::value>;
+  return asio::async_initiate<Inner, typename Completion::signature>(
+      [](auto handler, asio::any_io_executor ex, Func func, std::string missing, std::vector<Value> args,
+         CallOptions options, ResultOf result_of, CallError* sink) {
+        if (sink) *sink = CallError{};
+        auto handler_ex = asio::get_associated_executor(handler, ex);
+        auto finish = [sink, result_of](auto& h, CallError e, std::vector<Value> r) {
+          if (sink) *sink = e;
+          if constexpr (std::is_void_v<R>) {
+            (void)result_of;
+            std::move(h)(Completion::first(e));
+          } else {
+            std::move(h)(Completion::first(e), e ? R{} : result_of(std::move(r)));
+          }
+        };
+        if (!func) {
+          asio::post(handler_ex, [h = std::move(handler), finish, missing = std::move(missing)]() mutable {
+            finish(h, CallError{make_error_code(errc::bad_call), missing, std::nullopt}, {});
+          });
+          return;
+        }
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        Store store = func.store();
+        auto done = [h = std::move(handler), store, finish](std::exception_ptr ep, std::vector<Value> r) mutable {
+          finish(h, call_error_of(ep, store), std::move(r));
+        };
+        asio::co_spawn(ex, drive_call(func, std::move(args), options),
+                       asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
+      },
+      inner, std::move(ex), std::move(func), std::move(missing), std::move(args), options, std::move(result_of),
+      sink);
+}
+
 }  // namespace detail
 
 template <class Sig>
@@ -183,6 +300,7 @@ class AsyncTypedFunc;
 
 // A typed function (typed.h) called as an asynchronous operation: completes with
 // void(error_code, R), or void(error_code) when R is void; R is default-constructed on error.
+// Under use_awaitable and use_future a failure throws call_error / trap_error instead.
 template <class R, class... A>
 class AsyncTypedFunc<R(A...)> {
  public:
@@ -192,15 +310,9 @@ class AsyncTypedFunc<R(A...)> {
   template <class CompletionToken>
   auto async_call(A... args, CompletionToken&& token) {
     using Typed = TypedFunc<R(A...)>;
-    return asio::async_initiate<CompletionToken, typename detail::TypedCompletion<R>::signature>(
-        [](auto handler, asio::any_io_executor ex, Func func, std::vector<Value> args, CallOptions options) {
-          detail::start_call(std::move(handler), std::move(ex), std::move(func), std::move(args), options,
-                             [](auto h, error_code ec, std::vector<Value> r) {
-                               if constexpr (std::is_void_v<R>) std::move(h)(ec);
-                               else std::move(h)(ec, ec ? R{} : Typed::result_of(r));
-                             });
-        },
-        token, executor_, func_.func(), Typed::values_of(args...), options_);
+    return detail::initiate_call<R>(executor_, func_.func(), "", Typed::values_of(args...), options_,
+                                    [](std::vector<Value> r) { return Typed::result_of(r); },
+                                    std::forward<CompletionToken>(token));
   }
   // The synchronous call, on a call stack of its own (throws Trap).
   R call_sync(A... args) const { return func_.call_sync(args...); }
@@ -227,25 +339,9 @@ class AsyncInstance {
 
   template <class CompletionToken>
   auto async_call(std::string_view name, std::vector<Value> args, CompletionToken&& token) {
-    // Arguments travel through async_initiate (not captured) so that deferred tokens keep
-    // them until the operation actually starts.
-    return asio::async_initiate<CompletionToken, void(error_code, std::vector<Value>)>(
-        [](auto handler, asio::any_io_executor ex, Instance inst, std::string name, std::vector<Value> args,
-           CallOptions options) {
-          Func func = inst.func(name);
-          if (!func) {
-            auto handler_ex = asio::get_associated_executor(handler, ex);
-            asio::post(handler_ex, [h = std::move(handler)]() mutable {
-              std::move(h)(make_error_code(errc::bad_call), std::vector<Value>{});
-            });
-            return;
-          }
-          detail::start_call(std::move(handler), std::move(ex), std::move(func), std::move(args), options,
-                             [](auto h, error_code ec, std::vector<Value> r) {
-                               std::move(h)(ec, ec ? std::vector<Value>{} : std::move(r));
-                             });
-        },
-        token, executor_, instance_, std::string(name), std::move(args), options_);
+    return detail::initiate_call<std::vector<Value>>(
+        executor_, instance_.func(name), "no exported function named \"" + std::string(name) + "\"", std::move(args),
+        options_, [](std::vector<Value> r) { return r; }, std::forward<CompletionToken>(token));
   }
 
   // The export `name` as a typed function called asynchronously with this instance's

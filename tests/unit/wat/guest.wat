@@ -4,6 +4,9 @@
   (import "env" "fail" (func $fail (param i32) (result i32)))     ;; async host import that throws
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   (func (export "noop"))
+  ;; 1 / x one call down: a Wasm trap two frames deep when x = 0
+  (func $div (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func (export "divide") (param i32) (result i32) (call $div (local.get 0)))
   ;; fetch(x) * 2 + 1
   (func (export "handle") (param i32) (result i32)
     (i32.add (i32.mul (call $fetch (local.get 0)) (i32.const 2)) (i32.const 1)))
