@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -181,7 +183,12 @@ TEST_CASE("errors: calling a missing export throws corowasm::Error") {
 TEST_CASE("errors: what a caught exception means, for the driver and the async layer") {
   using detail::Failure;
   Trap thrown(TrapKind::IntegerDivideByZero, "integer divide by zero");
-  thrown.set_backtrace({{7, "inner"}, {9, "outer"}}, 3);
+  TrapFrame inner, outer;
+  inner.func_index = 7;
+  inner.name = "inner";
+  outer.func_index = 9;
+  outer.name = "outer";
+  thrown.set_backtrace({inner, outer}, 3);
   Failure f = detail::failure_of(std::make_exception_ptr(thrown));
   CHECK(f.origin == Failure::Origin::Trap);
   CHECK(f.trap.kind() == TrapKind::IntegerDivideByZero);
@@ -207,5 +214,60 @@ TEST_CASE("errors: what a caught exception means, for the driver and the async l
     CHECK(g.trap.kind() == TrapKind::Host);
     CHECK(std::string(g.trap.what()) == c.message);
     CHECK(g.trap.backtrace().empty());
+  }
+}
+
+// Offsets are those wasm-objdump -d prints for tests/unit/wat/backtrace.wat.
+TEST_CASE("errors: backtraces give each frame's function, name and code offset") {
+  Engine engine;
+  Store store(engine);
+  Imports imports;
+  imports.define("env", "sum", store.host_func({{ValType::I32, ValType::I32}, {ValType::I32}},
+                                               [](Caller& c, std::span<const Value> args, std::span<Value> out) {
+                                                 int32_t total = 0;
+                                                 for (uint8_t b : c.memory().span<const uint8_t>(
+                                                          uint32_t(args[0].as_i32()), uint32_t(args[1].as_i32())))
+                                                   total += b;
+                                                 out[0] = Value::i32(total);
+                                               }));
+  Instance inst = store.instantiate(unit::compile(engine, "backtrace"), imports);
+
+  // A load fused with the add before it traps at the load's offset, one call down.
+  auto trap = catch_as<Trap>([&] { inst.call_sync("load_oob", {Value::i32(0)}); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::MemoryOutOfBounds);
+  REQUIRE(trap->backtrace().size() == 2);
+  const TrapFrame& helper = trap->backtrace()[0];
+  CHECK(helper.func_index == 1);
+  CHECK(helper.name.empty());  // neither named nor exported
+  CHECK_FALSE(helper.host);
+  CHECK(helper.module_offset == std::optional<size_t>(0x5f));
+  CHECK(helper.func_offset == std::optional<size_t>(0x5f - 0x57));  // its body (locals first) starts at 0x57
+  const TrapFrame& caller = trap->backtrace()[1];
+  CHECK(caller.func_index == 2);
+  CHECK(caller.name == "load_oob");  // the export name
+  CHECK(caller.module_offset == std::optional<size_t>(0x67));  // the call
+
+  // A host function's out-of-bounds span: the import is frame 0, its caller stopped at the call.
+  trap = catch_as<Trap>([&] { inst.call_sync("host_oob"); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::MemoryOutOfBounds);
+  REQUIRE(trap->backtrace().size() == 2);
+  CHECK(trap->backtrace()[0].host);
+  CHECK(trap->backtrace()[0].name == "env.sum");
+  CHECK(trap->backtrace()[0].func_index == 0);
+  CHECK_FALSE(trap->backtrace()[0].module_offset);
+  CHECK(trap->backtrace()[1].name == "host_oob");
+  CHECK(trap->backtrace()[1].module_offset == std::optional<size_t>(0x72));
+
+  // Call stack exhausted: capped at the first and last 64 frames, each at the recursive call.
+  trap = catch_as<Trap>([&] { inst.call_sync("down", {Value::i32(0)}); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::CallStackExhausted);
+  CHECK(trap->backtrace().size() == 128);
+  CHECK(trap->backtrace_omitted() > 0);
+  for (const TrapFrame& f : trap->backtrace()) {
+    CHECK(f.name == "down");
+    CHECK(f.module_offset == std::optional<size_t>(0x7c));
   }
 }

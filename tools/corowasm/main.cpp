@@ -139,8 +139,11 @@ void print_trap(const std::string& message, const std::vector<corowasm::TrapFram
   for (size_t k = 0; k < frames.size(); ++k) {
     if (omitted && k == frames.size() / 2) std::cerr << "  ... " << omitted << " frames omitted\n";
     std::cerr << "  " << (omitted && k >= frames.size() / 2 ? k + omitted : k) << ": ";
-    if (frames[k].name.empty()) std::cerr << "<func " << frames[k].func_index << ">";
-    else std::cerr << frames[k].name << " (func " << frames[k].func_index << ")";
+    const corowasm::TrapFrame& f = frames[k];
+    if (f.host) std::cerr << f.name << " (host function, import " << f.func_index << ")";
+    else if (f.name.empty()) std::cerr << "<func " << f.func_index << ">";
+    else std::cerr << f.name << " (func " << f.func_index << ")";
+    if (f.module_offset) std::cerr << " @ 0x" << std::hex << *f.module_offset << std::dec;
     std::cerr << "\n";
   }
 }

@@ -64,6 +64,7 @@ void FunctionCompiler::compile() {
   uint32_t min_slots = std::max(fc_->num_locals, fc_->num_results);
   fc_->frame_slots = std::max(min_slots, num_locals_ + max_height_);
   code_.shrink_to_fit();
+  fc_->offsets.shrink_to_fit();
 }
 
 void FunctionCompiler::compile_instruction(Op op) {

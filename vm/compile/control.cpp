@@ -247,6 +247,7 @@ void FunctionCompiler::translate_br_table() {
     code_.resize(at + 2 + (count + 2) / 2);
     acc_valid_ = false;
     code_[at].handler = &h_br_table;
+    note_source(at);
     ImmBrTable bt{s, count};
     std::memcpy(&code_[at + 1], &bt, sizeof bt);
     producer_.start = kNoCode;

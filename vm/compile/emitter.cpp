@@ -12,6 +12,7 @@ size_t FunctionCompiler::emit_cells(Handler h, const void* imm, size_t bytes, si
   code_.resize(at + cells);
   code_[at].handler = h;
   std::memcpy(&code_[at + 1], imm, bytes);
+  note_source(at);
   // The producer stays known as the previous one while instructions follow it directly.
   prev_producer_ = producer_.start != kNoCode && producer_.end == at ? producer_ : Producer{};
   producer_.start = kNoCode;
@@ -34,7 +35,15 @@ void FunctionCompiler::bind(std::vector<Fixup>& fixups) {
 
 void FunctionCompiler::truncate(size_t cells) {
   code_.resize(cells);
+  std::vector<FuncCode::SourceOffset>& offsets = fc_->offsets;
+  while (!offsets.empty() && offsets.back().cell >= cells) offsets.pop_back();
   acc_valid_ = false;
+}
+
+void FunctionCompiler::note_source(size_t at) {
+  uint32_t off = uint32_t(op_offset_ - fc_->body_offset);
+  std::vector<FuncCode::SourceOffset>& offsets = fc_->offsets;
+  if (offsets.empty() || offsets.back().func_offset != off) offsets.push_back({uint32_t(at), off});
 }
 
 // Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).

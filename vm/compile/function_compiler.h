@@ -150,6 +150,8 @@ class FunctionCompiler {
   void bind(std::vector<Fixup>& fixups);
   // Remove instructions from the end (a fusion rewrites them).
   void truncate(size_t cells);
+  // The instruction at cell `at` comes from the Wasm instruction being compiled (backtraces).
+  void note_source(size_t at);
   // The instruction just emitted left the value of `slot` in the accumulator.
   void note_acc(size_t at, uint32_t slot) {
     acc_valid_ = at != kNoCode;

@@ -405,6 +405,12 @@ std::shared_ptr<const ModuleData> ModuleDecoder::finish() {
       throw DecodeError(s.buf.size(), "function and code section have inconsistent lengths");
     if (m.has_data_count && m.data_count != m.datas.size())
       throw DecodeError(s.buf.size(), "data count and data section have inconsistent lengths");
+    // Functions the name section does not name are known by their export name (backtraces).
+    for (const ExportEntry& e : m.exports) {
+      if (e.kind != ImportDesc::Func) continue;
+      if (m.func_names.size() < m.func_types.size()) m.func_names.resize(m.func_types.size());
+      if (m.func_names[e.index].empty()) m.func_names[e.index] = e.name;
+    }
   } catch (...) {
     s.phase = Phase::Failed;
     throw;

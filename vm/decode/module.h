@@ -3,6 +3,10 @@
 // number of instances on any number of threads.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
 #include <corowasm/corowasm.h>
 
 #include <memory>
@@ -41,6 +45,21 @@ struct FuncCode {
   size_t body_offset = 0;     // where the body starts in the module bytes (for messages)
   size_t body_size = 0;
   std::vector<Cell> code;
+  // Where each instruction of `code` came from, for backtraces: ascending cell indices, each
+  // with the offset (from body_offset) of the Wasm instruction that emitted the handler there;
+  // an entry holds until the next one.
+  struct SourceOffset {
+    uint32_t cell;
+    uint32_t func_offset;
+  };
+  std::vector<SourceOffset> offsets;
+  // The function offset of the instruction at cell `cell`; nullopt when none is recorded.
+  std::optional<uint32_t> func_offset_at(size_t cell) const {
+    auto it = std::upper_bound(offsets.begin(), offsets.end(), cell,
+                               [](size_t c, const SourceOffset& o) { return c < o.cell; });
+    if (it == offsets.begin()) return std::nullopt;
+    return std::prev(it)->func_offset;
+  }
 };
 
 struct ImportEntry {

@@ -102,7 +102,7 @@ void ResumableCall::finish() {
 void ResumableCall::fail(Trap trap) {
   if (trap.backtrace().empty() && pushed_) {
     size_t omitted = 0;
-    auto frames = backtrace(*t_, &omitted);
+    auto frames = backtrace(*t_, t_->ip, nullptr, &omitted);
     trap.set_backtrace(std::move(frames), omitted);
   }
   trap_ = std::move(trap);
@@ -267,7 +267,17 @@ void ResumableCall::complete_host(std::span<const Value> results) {
 
 void ResumableCall::fail_host(std::exception_ptr error) {
   leave_host();
-  fail(failure_of(error).trap);
+  Trap trap = failure_of(error).trap;
+  // The host function is frame 0, named after its import; its caller stopped at the call.
+  if (trap.backtrace().empty() && pushed_ && !host_entry_) {
+    // Where the caller stands (a re-entry in between may have moved the thread on).
+    t_->inst = host_.inst;
+    t_->ip = host_.resume;
+    size_t omitted = 0;
+    auto frames = backtrace(*t_, t_->ip, host_.callee, &omitted);
+    trap.set_backtrace(std::move(frames), omitted);
+  }
+  fail(std::move(trap));
 }
 
 std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits) {

@@ -16,28 +16,76 @@ Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind) {
   return Exit::Trap;
 }
 
-std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted) {
+namespace {
+
+std::string cut_name(const std::string& name) {
+  return name.size() <= kBacktraceNameBytes ? name : name.substr(0, kBacktraceNameBytes) + "...";
+}
+
+// Frame 0 for a trap raised by host function `host`, imported by `inst`: named after its import.
+TrapFrame host_frame(const InstanceData* inst, const FuncInst* host) {
+  TrapFrame tf;
+  tf.host = true;
+  if (!inst) return tf;
+  const ModuleData& m = *inst->module;
+  uint32_t k = 0;  // function imports seen
+  for (const ImportEntry& imp : m.imports) {
+    if (imp.kind != ImportDesc::Func) continue;
+    if (k < inst->funcs.size() && inst->funcs[k] == host) {
+      tf.func_index = k;
+      tf.name = cut_name(imp.module) + "." + cut_name(imp.name);
+      return tf;
+    }
+    ++k;
+  }
+  return tf;
+}
+
+// The offsets of the instruction at `ip` in `code` (the one before it, for a return address);
+// nothing when ip lies outside the function's code.
+void locate(TrapFrame& tf, const FuncCode& code, const Cell* ip, bool return_address) {
+  if (!ip || ip < code.code.data() || ip > code.code.data() + code.code.size()) return;
+  size_t cell = size_t(ip - code.code.data());
+  if (return_address) {
+    if (cell == 0) return;
+    --cell;
+  }
+  if (std::optional<uint32_t> off = code.func_offset_at(cell)) {
+    tf.func_offset = *off;
+    tf.module_offset = code.body_offset + *off;
+  }
+}
+
+}  // namespace
+
+std::vector<TrapFrame> backtrace(const Thread& t, const Cell* ip, const FuncInst* host, size_t* omitted) {
   std::vector<TrapFrame> out;
   size_t total = 0;
   for (const Frame* f = t.frames; f != t.frame_top; ++f) total += f->func != nullptr;
   // Frame k runs in the instance its callee frame (k + 1) returns to; the innermost runs in
-  // t.inst.
+  // t.inst. Each frame stopped where its callee returns to; the innermost at `ip`.
   const InstanceData* inst = t.inst;
-  size_t k = 0;
+  if (host) {
+    out.push_back(host_frame(inst, host));
+    ++total;
+  }
+  size_t k = out.size();
+  bool return_address = host != nullptr;
   for (const Frame* f = t.frame_top; f != t.frames;) {
     --f;
     if (f->func) {
       if (k < kBacktraceEnds || k >= total - std::min(total, kBacktraceEnds)) {
         TrapFrame tf;
         tf.func_index = f->func->func_index;
-        if (inst && tf.func_index < inst->module->func_names.size()) {
-          const std::string& name = inst->module->func_names[tf.func_index];
-          tf.name = name.size() <= kBacktraceNameBytes ? name : name.substr(0, kBacktraceNameBytes) + "...";
-        }
+        if (inst && tf.func_index < inst->module->func_names.size())
+          tf.name = cut_name(inst->module->func_names[tf.func_index]);
+        locate(tf, *f->func, ip, return_address);
         out.push_back(std::move(tf));
       }
       ++k;
     }
+    ip = f->ret_ip;
+    return_address = true;
     inst = f->ret_inst;
   }
   if (omitted) *omitted = total - out.size();

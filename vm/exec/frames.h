@@ -42,12 +42,15 @@ void read_host_args(const Thread& t, std::span<Value> out);
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
 
 // ---- traps ----
-// The Wasm frames of `t`, innermost first, named from the name section: the first and last
-// kBacktraceEnds frames when there are more (`*omitted` says how many lie between), names
-// cut at kBacktraceNameBytes, so a trap at any depth costs a bounded amount of memory.
+// The Wasm frames of `t`, innermost first, named from the name section (else the export
+// name), each with the module offset of its instruction: the first and last kBacktraceEnds
+// frames when there are more (`*omitted` says how many lie between), names cut at
+// kBacktraceNameBytes, so a trap at any depth costs a bounded amount of memory.
+// `ip` is where the innermost frame stopped: the trapping instruction, or, when `host` is
+// given, the return address of its call to that host function, which becomes frame 0.
 inline constexpr size_t kBacktraceEnds = 64;
 inline constexpr size_t kBacktraceNameBytes = 256;
-std::vector<TrapFrame> backtrace(const Thread& t, size_t* omitted = nullptr);
+std::vector<TrapFrame> backtrace(const Thread& t, const Cell* ip, const FuncInst* host, size_t* omitted);
 Exit exit_trap(Thread* t, const Cell* ip, Slot* fp, TrapKind kind);
 
 }  // namespace corowasm::detail

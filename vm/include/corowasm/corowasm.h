@@ -140,7 +140,14 @@ const char* trap_kind_name(TrapKind k);
 // One Wasm frame of a trap's backtrace.
 struct TrapFrame {
   uint32_t func_index = 0;   // in its module's function index space
-  std::string name;          // from the module's name section; empty when it has none
+  std::string name;          // from the name section, else the function's export name; may be empty
+  // Where the frame was: the Wasm instruction's byte offset in the module binary, and the same
+  // from the start of the function's body (as wasmtime's module_offset / func_offset). Empty
+  // for host frames and where the frame's position is not known.
+  std::optional<size_t> module_offset;
+  std::optional<size_t> func_offset;
+  // A host function (an import) that trapped, as frame 0: name is "module.field".
+  bool host = false;
 };
 
 // A Wasm trap. Thrown by call_sync and by instantiate (a trapping start function or an
