@@ -18,6 +18,14 @@ namespace {
 // the last one that failed left.
 struct AsyncStoreState {
   bool busy = false;
+  // The calls of this store suspended in an async host function, outermost first; only the
+  // host function of the innermost may call back into the store (a nested call), one call
+  // at a time (child_running).
+  struct Suspended {
+    detail::ResumableCall* call;
+    bool child_running = false;
+  };
+  std::vector<Suspended> suspended;
   std::string last_trap_message;
   std::vector<TrapFrame> last_trap_backtrace;
   size_t last_trap_omitted = 0;
@@ -171,12 +179,41 @@ asio::awaitable<std::vector<Value>> await_with_deadline(ResumableCall& call, con
   co_return std::move(host_results);
 }
 
+// While `call` awaits its async host function, that function may call back into the store.
+struct SuspendedGuard {
+  AsyncStoreState& state;
+  size_t level;
+  SuspendedGuard(AsyncStoreState& s, ResumableCall& call) : state(s), level(s.suspended.size()) {
+    state.suspended.push_back({&call});
+  }
+  ~SuspendedGuard() { state.suspended.resize(std::min(state.suspended.size(), level)); }
+  SuspendedGuard(const SuspendedGuard&) = delete;
+  SuspendedGuard& operator=(const SuspendedGuard&) = delete;
+};
+
+// A nested call runs while its parent's host function awaits it: the one child of that level.
+struct ChildGuard {
+  AsyncStoreState& state;
+  size_t level;
+  ChildGuard(AsyncStoreState& s, size_t l) : state(s), level(l) { state.suspended[level].child_running = true; }
+  ~ChildGuard() {
+    if (level < state.suspended.size()) state.suspended[level].child_running = false;
+  }
+  ChildGuard(const ChildGuard&) = delete;
+  ChildGuard& operator=(const ChildGuard&) = delete;
+};
+
 // Run a call to its end: the only place the async layer looks at a call's status. One
 // coroutine frame holds the whole guest (the call, its heap call stack) while it is suspended.
+// `parent`: the suspended call whose async host function makes this call, which then runs on
+// the parent's heap call stack above its frames (a nested call, within the parent's budgets
+// and deadline); else the call has a stack of its own and marks the store busy.
 asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, FuncInst* f, std::vector<Value> args,
-                                             CallOptions options) {
-  BusyGuard busy(async_state(*store));
-  ResumableCall call(*store, f, args, limits_of(options));
+                                             CallLimits limits, ResumableCall* parent = nullptr) {
+  AsyncStoreState& state = async_state(*store);
+  std::optional<BusyGuard> busy;
+  if (!parent) busy.emplace(state);
+  ResumableCall call(*store, f, args, limits, parent ? parent->thread() : nullptr, parent);
   for (;;) {
     switch (call.resume()) {
       case CallStatus::Done: co_return call.take_results();
@@ -193,9 +230,12 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
         std::vector<Value> results;
         std::exception_ptr error;
         Caller caller = call.caller();
+        SuspendedGuard suspended(state, call);
         try {
           if (call.limits().deadline) results = co_await await_with_deadline(call, *body, caller);
           else results = co_await body->fn(caller, call.host_args());
+        } catch (const trap_error& e) {
+          error = std::make_exception_ptr(e.trap());  // a nested call's trap, rethrown: the same trap
         } catch (...) {
           error = std::current_exception();
         }
@@ -223,14 +263,30 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
 }  // namespace
 
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options) {
-  return run_call(Access::store(func.store()), Access::func(func), std::move(args), options);
+  return run_call(Access::store(func.store()), Access::func(func), std::move(args), limits_of(options));
+}
+
+asio::awaitable<std::vector<Value>> drive_nested_call(Caller caller, Func func, std::vector<Value> args) {
+  ResumableCall* parent = Access::call(caller);
+  std::shared_ptr<StoreData> store = Access::store(caller.store());
+  AsyncStoreState& state = async_state(*store);
+  if (!func) throw Error("nested call: empty function");
+  if (Access::owner(func) != store.get()) throw Error("nested call: the function belongs to another store");
+  if (!parent || state.suspended.empty() || state.suspended.back().call != parent ||
+      state.suspended.back().child_running)
+    throw Error("nested call: only the async host function a guest is suspended in may call back into its store, "
+                "one call at a time");
+  ChildGuard child(state, state.suspended.size() - 1);
+  CallLimits limits;
+  limits.slice = parent->limits().slice;  // budgets and the deadline are the parent's (nesting)
+  co_return co_await run_call(store, Access::func(func), std::move(args), limits, parent);
 }
 
 asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options) {
   if (!module) throw Error("instantiate: empty module");
   if (store_busy(store)) throw boost::system::system_error(make_error_code(errc::store_busy));
   InstanceData* inst = instantiate(*Access::store(store), Access::module(module), imports);
-  if (FuncInst* start = start_function(*inst)) co_await run_call(Access::store(store), start, {}, options);
+  if (FuncInst* start = start_function(*inst)) co_await run_call(Access::store(store), start, {}, limits_of(options));
   co_return Access::make_instance(Access::store(store), inst);
 }
 

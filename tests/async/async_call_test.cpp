@@ -560,3 +560,183 @@ TEST_CASE_FIXTURE(Fixture, "an async import re-enters the same instance synchron
   io.run();
   CHECK(second == make_error_code(errc::store_busy));
 }
+
+namespace {
+
+// env.reenter(n): waits on a real timer, then calls `target`(n - 1) back into its own store
+// (step or step_trap: whichever export the outer call began with) and returns its result + 10.
+struct Reentrant {
+  Store store;
+  Instance inst;
+  std::string target = "step";
+  int max_level_seen = 0;
+  int entered = 0;  // host function calls begun
+};
+
+std::unique_ptr<Reentrant> make_reentrant(const Engine& engine, const Module& module) {
+  auto g = std::make_unique<Reentrant>(Reentrant{Store(engine), Instance()});
+  Reentrant* self = g.get();
+  Imports imports;
+  imports.define("env", "reenter",
+                 async_host_func(g->store, {{ValType::I32}, {ValType::I32}},
+                                 [self](Caller& caller, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
+                                   auto ex = co_await asio::this_coro::executor;
+                                   asio::steady_timer timer(ex, 100us);
+                                   co_await timer.async_wait(asio::use_awaitable);
+                                   int32_t n = args[0].as_i32();
+                                   self->max_level_seen = std::max(self->max_level_seen, n);
+                                   ++self->entered;
+                                   auto next = std::get<Func>(*caller.get_export(self->target));
+                                   auto r = co_await async_call(ex, caller, next, {Value::i32(n - 1)}, asio::use_awaitable);
+                                   co_return std::vector<Value>{Value::i32(r.at(0).as_i32() + 10)};
+                                 }));
+  g->inst = g->store.instantiate(module, imports);
+  return g;
+}
+
+Module reenter_module(const Engine& engine) {
+  return engine.compile(unit::read_bytes(std::string(COROWASM_ASYNC_WASM_DIR) + "/reenter.wasm"));
+}
+
+}  // namespace
+
+TEST_CASE("async re-entry: guest -> async import -> guest, 100 levels deep, on one heap call stack") {
+  Engine engine;
+  Module module = reenter_module(engine);
+  asio::io_context io;
+  auto g = make_reentrant(engine, module);
+  AsyncInstance guest(io.get_executor(), g->inst);
+  // Another guest of another store runs meanwhile: the thread serves it while the levels wait.
+  auto other = make_reentrant(engine, module);
+  AsyncInstance spinner(io.get_executor(), other->inst);
+  int32_t result = 0, spun = 0;
+  guest.async_call("step", {Value::i32(100)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    result = r.at(0).as_i32();
+  });
+  spinner.async_call("spin", {Value::i32(1'000'000)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    spun = r.at(0).as_i32();
+  });
+  io.run();
+  CHECK(result == 1000 + 100 * 11);
+  CHECK(g->max_level_seen == 100);
+  CHECK(spun == 1'000'000);
+  CHECK_FALSE(store_busy(g->store));
+
+  // A trap at the bottom: its backtrace walks the one heap call stack, through every level's
+  // suspended frames (101 frames of step_trap); each level's host function rethrows it, and the
+  // outer call ends with the same trap.
+  g->target = "step_trap";
+  io.restart();
+  std::optional<trap_error> trapped;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    try {
+      co_await guest.async_call("step_trap", {Value::i32(100)}, asio::use_awaitable);
+    } catch (const trap_error& e) {
+      trapped = e;
+    }
+  }, asio::detached);
+  io.run();
+  REQUIRE(trapped);
+  CHECK(trapped->trap().kind() == TrapKind::Unreachable);
+  CHECK(trapped->trap().backtrace().size() == 101);
+  for (const TrapFrame& f : trapped->trap().backtrace()) CHECK(f.name == "step_trap");
+  // The instance is whole again afterwards.
+  g->target = "step";
+  io.restart();
+  result = 0;
+  guest.async_call("step", {Value::i32(3)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    result = r.at(0).as_i32();
+  });
+  io.run();
+  CHECK(result == 1033);
+}
+
+TEST_CASE("async re-entry is only for the suspended guest's own host function, one call at a time") {
+  Engine engine;
+  Module module = reenter_module(engine);
+  asio::io_context io;
+  Store store(engine);
+  std::optional<call_error> second_error;
+  int32_t first = 0;
+  bool outsider_busy = false;
+  AsyncInstance* self = nullptr;
+  Imports imports;
+  imports.define("env", "reenter",
+                 async_host_func(store, {{ValType::I32}, {ValType::I32}},
+                                 [&](Caller& caller, std::vector<Value>) -> asio::awaitable<std::vector<Value>> {
+                                   auto ex = co_await asio::this_coro::executor;
+                                   auto spin = std::get<Func>(*caller.get_export("spin"));
+                                   // A first nested call that yields (several slices of spinning) ...
+                                   async_call(ex, caller, spin, {Value::i32(200'000)},
+                                              [&](error_code ec, std::vector<Value> r) {
+                                                CHECK_FALSE(ec);
+                                                first = r.at(0).as_i32();
+                                              });
+                                   // ... and, while it runs (it starts, spins one slice and yields
+                                   // before this coroutine goes on), a second one: refused.
+                                   co_await asio::post(ex, asio::use_awaitable);
+                                   co_await asio::post(ex, asio::use_awaitable);
+                                   REQUIRE(first == 0);
+                                   asio::steady_timer timer(ex);
+                                   try {
+                                     co_await async_call(ex, caller, spin, {Value::i32(1)}, asio::use_awaitable);
+                                   } catch (const call_error& e) {
+                                     second_error = e;
+                                   }
+                                   // A plain async call of the busy store from here is store_busy.
+                                   error_code ec;
+                                   co_await self->async_call("spin", {Value::i32(1)},
+                                                             asio::redirect_error(asio::use_awaitable, ec));
+                                   outsider_busy = ec == make_error_code(errc::store_busy);
+                                   while (first == 0) {
+                                     timer.expires_after(1ms);
+                                     co_await timer.async_wait(asio::use_awaitable);
+                                   }
+                                   co_return std::vector<Value>{Value::i32(0)};
+                                 }));
+  AsyncInstance guest(io.get_executor(), store.instantiate(module, imports));
+  self = &guest;
+  int32_t result = -1;
+  guest.async_call("step", {Value::i32(1)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    result = r.at(0).as_i32();
+  });
+  io.run();
+  CHECK(result == 1);  // reenter returned 0, + 1
+  CHECK(first == 200'000);
+  REQUIRE(second_error);
+  CHECK(second_error->code() == make_error_code(errc::bad_call));
+  CHECK(std::string(second_error->what()).find("one call at a time") != std::string::npos);
+  CHECK(outsider_busy);
+}
+
+TEST_CASE("an io_context destroyed while guests wait in nested calls leaves the store whole") {
+  Engine engine;
+  Module module = reenter_module(engine);
+  auto g = make_reentrant(engine, module);
+  {
+    asio::io_context io;
+    AsyncInstance guest(io.get_executor(), g->inst);
+    bool completed = false;
+    guest.async_call("step", {Value::i32(50)}, [&](error_code, std::vector<Value>) { completed = true; });
+    // Run until about a dozen levels wait on each other (the outer ones suspended, the inner
+    // ones nested on their call stack), then abandon them all.
+    while (g->entered < 12) io.run_one();
+    CHECK_FALSE(completed);
+    CHECK(store_busy(g->store));
+  }
+  // Every coroutine frame is gone, nested ones included, in whatever order Asio destroyed them.
+  CHECK_FALSE(store_busy(g->store));
+  asio::io_context io;
+  AsyncInstance guest(io.get_executor(), g->inst);
+  int32_t result = 0;
+  guest.async_call("step", {Value::i32(2)}, [&](error_code ec, std::vector<Value> r) {
+    REQUIRE_FALSE(ec);
+    result = r.at(0).as_i32();
+  });
+  io.run();
+  CHECK(result == 1022);
+}

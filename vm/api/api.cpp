@@ -236,6 +236,15 @@ void Caller::charge_bytes(uint64_t bytes) const {
   if (call_) call_->charge(bytes / kBulkBytesPerUnit);
 }
 Store Caller::store() const { return Store(thread_->store->shared_from_this()); }
+Instance Caller::instance() const {
+  if (!inst_) return Instance();
+  return Instance(thread_->store->shared_from_this(), inst_);
+}
+std::optional<Extern> Caller::get_export(std::string_view name) const {
+  Instance inst = instance();
+  if (!inst) return std::nullopt;
+  return inst.get_export(name);
+}
 
 // ---- Imports ----
 

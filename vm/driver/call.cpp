@@ -54,8 +54,8 @@ void check_args(const StoreData& store, const FuncType& ft, std::span<const Valu
 }  // namespace
 
 ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits,
-                             Thread* thread)
-    : store_(store), limits_(limits), parent_(store.in_host), func_(f) {
+                             Thread* thread, ResumableCall* parent)
+    : store_(store), limits_(limits), parent_(parent ? parent : store.in_host), func_(f) {
   check_args(store, *f->type, args);
   if (!thread) {
     own_thread_.emplace(store.limits, &store);
@@ -64,6 +64,8 @@ ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Valu
   t_ = thread;
   budget_ = limits_.fuel;
   if (parent_) {
+    parent_child_ = parent_->child_;
+    parent_->child_ = this;
     // A re-entry runs within what is left of the call it is nested in.
     reentry_ = parent_->reentry_ + 1;
     if (parent_->limits_.deadline && (!limits_.deadline || *parent_->limits_.deadline < *limits_.deadline))
@@ -90,12 +92,22 @@ ResumableCall::ResumableCall(StoreData& store, FuncInst* f, std::span<const Valu
 ResumableCall::~ResumableCall() {
   if (state_ == State::InHost) leave_host();
   finish();
+  if (child_) child_->orphan();
+  if (parent_) parent_->child_ = parent_child_;
+}
+
+void ResumableCall::orphan() {
+  for (ResumableCall* c = this; c; c = c->child_) {
+    c->pushed_ = false;
+    c->t_ = nullptr;
+  }
+  parent_ = nullptr;
 }
 
 void ResumableCall::finish() {
   if (pushed_) end_call(*t_, cs_);
   pushed_ = false;
-  t_->bulk_ip = nullptr;
+  if (t_) t_->bulk_ip = nullptr;
   state_ = State::Finished;
 }
 
@@ -127,6 +139,10 @@ uint64_t ResumableCall::settle() {
 CallStatus ResumableCall::resume() {
   if (trap_) return CallStatus::Trap;
   if (state_ == State::Finished) return CallStatus::Done;
+  if (!t_) {  // orphaned: the stack it ran on is gone
+    fail(Trap(TrapKind::Host, "the call this one was nested in has ended"));
+    return CallStatus::Trap;
+  }
   if (state_ == State::InHost) throw Error("resume: the host call has not completed");
   if (host_entry_) {
     // The call is a host function: it is its own first and only host call.

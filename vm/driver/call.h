@@ -53,10 +53,12 @@ class ResumableCall {
  public:
   // Begin a call of `f` (Wasm or host function) in `store`. On `thread` when given (its
   // frames go above whatever is there: a re-entry), else on a Thread of its own (an async
-  // call: the guest's whole state then lives in this object). Throws Error for wrong
-  // arguments; a call that cannot even start (re-entry too deep, no stack) ends as a Trap.
+  // call: the guest's whole state then lives in this object). Nested in `parent` when given
+  // (an async host function calling back into its guest), else in the call whose synchronous
+  // host function is running, if any. Throws Error for wrong arguments; a call that cannot
+  // even start (re-entry too deep, no stack) ends as a Trap.
   ResumableCall(StoreData& store, FuncInst* f, std::span<const Value> args, const CallLimits& limits,
-                Thread* thread = nullptr);
+                Thread* thread = nullptr, ResumableCall* parent = nullptr);
   ~ResumableCall();
   ResumableCall(const ResumableCall&) = delete;
   ResumableCall& operator=(const ResumableCall&) = delete;
@@ -79,6 +81,7 @@ class ResumableCall {
   const Trap& trap() const { return *trap_; }
 
   const CallLimits& limits() const { return limits_; }
+  Thread* thread() const { return t_; }
   // Spend `units` of this call's budgets (and of every call it is nested in): a host function
   // doing bulk work on the guest's behalf. Running out traps at the next resume().
   void charge(uint64_t units);
@@ -91,12 +94,19 @@ class ResumableCall {
   void finish();  // pop what the call pushed
   void enter_sync_host();
   void leave_host();
+  void orphan();
 
   StoreData& store_;
   std::optional<Thread> own_thread_;  // in this object: an async call's whole guest state
   Thread* t_;
   CallLimits limits_;
-  ResumableCall* parent_;  // the call whose synchronous host function began this one, if any
+  ResumableCall* parent_;  // the call whose host function began this one, if any
+  // The call nested in this one, if any (a re-entry above this call's frames), and the one
+  // that was nested in parent_ before this one. Calls nest last in, first out; when a call
+  // dies first anyway (an abandoned asynchronous guest), what was nested in it is orphaned:
+  // its frames died with the stack they were on, so it no longer touches them.
+  ResumableCall* child_ = nullptr;
+  ResumableCall* parent_child_ = nullptr;
   ResumableCall* saved_in_host_ = nullptr;  // StoreData::in_host before run_host set it
   bool owe_yield_ = false;  // the slice ran out at a host call: yield before the next one
   uint32_t reentry_ = 0;   // how many calls this one is nested in

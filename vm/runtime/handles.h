@@ -22,6 +22,7 @@ struct Access {
   template <class Handle>
   static StoreData* owner(const Handle& h) { return h.store_.get(); }
   static Thread* thread(const Caller& c) { return c.thread_; }
+  static ResumableCall* call(const Caller& c) { return c.call_; }
 
   // ---- internals -> handle ----
   static Module make_module(std::shared_ptr<const ModuleData> m) { return Module(std::move(m)); }

@@ -124,6 +124,9 @@ bool store_busy(const Store& store);
 namespace detail {
 // The guest's driver: runs `func` on a heap call stack of its own, awaiting async imports.
 asio::awaitable<std::vector<Value>> drive_call(Func func, std::vector<Value> args, CallOptions options);
+// The same for a call made by the async host function `caller` is in: on its guest's heap call
+// stack, above the suspended frames (see async_call(Caller&, ...)).
+asio::awaitable<std::vector<Value>> drive_nested_call(Caller caller, Func func, std::vector<Value> args);
 // Instantiates, then runs the start function like drive_call runs a call.
 asio::awaitable<Instance> drive_instantiate(Store store, Module module, Imports imports, CallOptions options);
 error_code to_error_code(std::exception_ptr ep, const Store& store);
@@ -253,9 +256,11 @@ struct CallCompletion {
 // handler's own executor; cancelling the handler's slot cancels the guest (co_spawn connects
 // it to the coroutine's cancellation state). Arguments travel through async_initiate (not
 // captured) so that deferred tokens keep them until the operation actually starts.
+// `nested`: the call is made from the async host function of that Caller (drive_nested_call).
 template <class R, class Token, class ResultOf>
 auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std::vector<Value> args,
-                   CallOptions options, ResultOf result_of, Token&& token) {
+                   CallOptions options, ResultOf result_of, Token&& token,
+                   std::optional<Caller> nested = std::nullopt) {
   CallError* sink = error_sink(token);
   auto&& inner = inner_token(std::forward<Token>(token));
   using Inner = std::conditional_t<std::is_rvalue_reference_v<decltype(inner_token(std::forward<Token>(token)))>,
@@ -263,7 +268,7 @@ auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std
   using Completion = CallCompletion<R, throws_details<std::decay_t<Inner>>::value>;
   return asio::async_initiate<Inner, typename Completion::signature>(
       [](auto handler, asio::any_io_executor ex, Func func, std::string missing, std::vector<Value> args,
-         CallOptions options, ResultOf result_of, CallError* sink) {
+         CallOptions options, ResultOf result_of, CallError* sink, std::optional<Caller> nested) {
         if (sink) *sink = CallError{};
         auto handler_ex = asio::get_associated_executor(handler, ex);
         auto finish = [sink, result_of](auto& h, CallError e, std::vector<Value> r) {
@@ -286,11 +291,11 @@ auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std
         auto done = [h = std::move(handler), store, finish](std::exception_ptr ep, std::vector<Value> r) mutable {
           finish(h, call_error_of(ep, store), std::move(r));
         };
-        asio::co_spawn(ex, drive_call(func, std::move(args), options),
+        asio::co_spawn(ex, nested ? drive_nested_call(*nested, func, std::move(args)) : drive_call(func, std::move(args), options),
                        asio::bind_cancellation_slot(slot, asio::bind_executor(handler_ex, std::move(done))));
       },
       inner, std::move(ex), std::move(func), std::move(missing), std::move(args), options, std::move(result_of),
-      sink);
+      sink, std::move(nested));
 }
 
 }  // namespace detail
@@ -324,6 +329,24 @@ class AsyncTypedFunc<R(A...)> {
   TypedFunc<R(A...)> func_;
   CallOptions options_;
 };
+
+// From inside an async host function: call `func` of the same store back, as wasmtime allows.
+// The call runs on the suspended guest's own heap call stack, above its frames, within its fuel
+// budgets, deadline and re-entry depth; time sliced like it; it may itself await async imports
+// and call back again (nested calls nest last in, first out). Only the host function the
+// innermost suspended guest awaits may do this, one call at a time (else errc::bad_call); any
+// other call of a busy store still completes with errc::store_busy. Completes like
+// AsyncInstance::async_call; `executor` runs the nested guest (the host function's own).
+//   auto inner = std::get<corowasm::Func>(*caller.get_export("inner"));
+//   auto r = co_await corowasm::async_call(co_await asio::this_coro::executor, caller, inner,
+//                                          {Value::i32(n - 1)}, asio::use_awaitable);
+template <class CompletionToken>
+auto async_call(asio::any_io_executor executor, Caller& caller, Func func, std::vector<Value> args,
+                CompletionToken&& token) {
+  return detail::initiate_call<std::vector<Value>>(
+      std::move(executor), func, "nested call: empty function", std::move(args), CallOptions{},
+      [](std::vector<Value> r) { return r; }, std::forward<CompletionToken>(token), caller);
+}
 
 class AsyncInstance {
  public:

@@ -341,6 +341,10 @@ class Caller {
   // The calling instance's memory 0 (empty handle when it has none).
   Memory memory() const;
   Store store() const;
+  // The calling instance (empty when a host function was called from the host directly) and
+  // its export `name`.
+  Instance instance() const;
+  std::optional<Extern> get_export(std::string_view name) const;
   // Charge the calling guest for bulk work done on its behalf (WASI uses it for every byte it
   // transfers): one fuel unit per 4 KiB, as for memory.copy. When a fuel budget runs out, the
   // guest traps with "all fuel consumed" as soon as the host function returns.
@@ -424,6 +428,7 @@ class Instance {
   explicit operator bool() const { return inst_ != nullptr; }
  private:
   friend class Store;
+  friend class Caller;
   friend struct detail::Access;
   Instance(std::shared_ptr<detail::StoreData> s, detail::InstanceData* i) : store_(std::move(s)), inst_(i) {}
   std::shared_ptr<detail::StoreData> store_;
