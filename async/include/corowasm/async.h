@@ -111,6 +111,11 @@ struct CallOptions {
 using AsyncHostFn =
     std::function<asio::awaitable<std::vector<Value>>(Caller& caller, std::vector<Value> args)>;
 Func async_host_func(Store& store, FuncType type, AsyncHostFn fn);
+// An async host function in a Linker: each store gets its own async_host_func of it.
+inline void define_async(Linker& linker, std::string module, std::string name, FuncType type, AsyncHostFn fn) {
+  linker.define(std::move(module), std::move(name),
+                [type = std::move(type), fn = std::move(fn)](Store& store) { return async_host_func(store, type, fn); });
+}
 
 // The message of the last trap of an asynchronous call in this store, and its Wasm backtrace
 // (innermost frame first).

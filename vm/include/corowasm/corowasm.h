@@ -11,6 +11,7 @@
 // used by one thread at a time.
 #pragma once
 
+#include <any>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -345,6 +346,9 @@ class Caller {
   // its export `name`.
   Instance instance() const;
   std::optional<Extern> get_export(std::string_view name) const;
+  // The store's host state (Store::set_data); nullptr unless a T is stored.
+  template <class T>
+  T* data() const;
   // Charge the calling guest for bulk work done on its behalf (WASI uses it for every byte it
   // transfers): one fuel unit per 4 KiB, as for memory.copy. When a fuel budget runs out, the
   // guest traps with "all fuel consumed" as soon as the host function returns.
@@ -374,6 +378,38 @@ class Imports {
   std::vector<Entry> entries_;
 };
 
+// Import definitions not tied to one Store (wasmtime's Linker): host functions and modules are
+// defined once and instantiated in any number of stores. Each store gets its own function of
+// each definition (made on first use, then reused by every instance of that store) and its own
+// instance of each defined module (instantiated on first import, itself linked by this Linker).
+// Host functions reach per-store state through Caller::data<T>() and the calling instance's
+// exports through Caller::get_export(name). A Linker may be shared by stores of any thread
+// once its definitions are made; defining is not thread-safe.
+class Linker {
+ public:
+  Linker();
+  // Makes the definition's function in a given store (bind.h and async.h build on this).
+  using FuncMaker = std::function<Func(Store&)>;
+  void define(std::string module, std::string name, FuncType type, HostFn fn);
+  void define(std::string module, std::string name, FuncMaker make);
+  // Every export of `module` (instantiated once per store) is importable as name.export.
+  void define_module(std::string name, Module module);
+  // The imports `module` asks for, made in `store` (what nothing defines is left out, for the
+  // instantiation to name); throws what the instantiation of a defined module throws.
+  Imports imports_for(Store& store, const Module& module) const;
+  Instance instantiate(Store& store, const Module& module) const;
+
+ private:
+  struct FuncDef {
+    std::string module, name;
+    FuncMaker make;
+  };
+  struct ModuleDef;
+  std::vector<FuncDef> funcs_;
+  std::vector<std::shared_ptr<ModuleDef>> modules_;
+  uint64_t id_;  // names this Linker's definitions in each store's cache
+};
+
 class Store {
  public:
   explicit Store(const Engine& engine);
@@ -391,7 +427,19 @@ class Store {
   // (std::nullopt) by default. fuel() is what is left.
   void set_fuel(std::optional<uint64_t> units);
   std::optional<uint64_t> fuel() const;
+  // The host's own per-store state (wasmtime's Store<T> data), reached by host functions
+  // through Caller::data<T>(): set_data stores any value (replacing what was there) and
+  // returns it; data<T>() is nullptr unless a T is stored.
+  template <class T>
+  T& set_data(T value) const {
+    return user_data() = std::move(value), *std::any_cast<T>(&user_data());
+  }
+  template <class T>
+  T* data() const {
+    return std::any_cast<T>(&user_data());
+  }
  private:
+  std::any& user_data() const;
   friend struct detail::Access;
   friend class Caller;
   friend class Instance;
@@ -434,6 +482,11 @@ class Instance {
   std::shared_ptr<detail::StoreData> store_;
   detail::InstanceData* inst_ = nullptr;
 };
+
+template <class T>
+T* Caller::data() const {
+  return store().data<T>();
+}
 
 }  // namespace corowasm
 

@@ -1,0 +1,120 @@
+// Linker: definitions made once, turned into each store's functions and instances on first use
+// and cached in that store (a layer of its own in StoreData), so every instance of a store
+// shares them.
+#include <corowasm/corowasm.h>
+
+#include <atomic>
+#include <map>
+#include <tuple>
+
+#include "runtime/handles.h"
+#include "runtime/store.h"
+
+namespace corowasm {
+
+using namespace detail;
+
+struct Linker::ModuleDef {
+  std::string name;
+  Module module;
+};
+
+namespace {
+
+std::atomic<uint64_t> next_linker_id{1};
+
+// What the Linkers made in one store: keyed by (linker, definition), so a definition of one
+// Linker is made once per store however many instances import it.
+struct LinkedInStore {
+  std::map<std::pair<uint64_t, size_t>, Func> funcs;
+  std::map<std::pair<uint64_t, std::string>, Instance> instances;
+  std::vector<std::pair<uint64_t, std::string>> instantiating;  // a module importing itself, caught
+};
+
+// The per-store host state behind Store::set_data / data.
+struct UserData {
+  std::any value;
+};
+
+}  // namespace
+
+std::any& Store::user_data() const { return layer_state<UserData>(*data_).value; }
+
+Linker::Linker() : id_(next_linker_id++) {}
+
+void Linker::define(std::string module, std::string name, FuncType type, HostFn fn) {
+  define(std::move(module), std::move(name),
+         [type = std::move(type), fn = std::move(fn)](Store& store) { return store.host_func(type, fn); });
+}
+
+void Linker::define(std::string module, std::string name, FuncMaker make) {
+  for (FuncDef& d : funcs_) {
+    if (d.module == module && d.name == name) {
+      d.make = std::move(make);
+      return;
+    }
+  }
+  funcs_.push_back({std::move(module), std::move(name), std::move(make)});
+}
+
+void Linker::define_module(std::string name, Module module) {
+  if (!module) throw Error("Linker::define_module: empty module");
+  for (auto& d : modules_) {
+    if (d->name == name) {
+      d->module = std::move(module);
+      return;
+    }
+  }
+  modules_.push_back(std::make_shared<ModuleDef>(ModuleDef{std::move(name), std::move(module)}));
+}
+
+Imports Linker::imports_for(Store& store, const Module& module) const {
+  if (!module) throw Error("instantiate: empty module");
+  LinkedInStore& made = layer_state<LinkedInStore>(*Access::store(store));
+  Imports imports;
+  for (const ImportDesc& imp : module.imports()) {
+    if (imports.find(imp.module, imp.name)) continue;
+    // A host function?
+    bool found = false;
+    for (size_t i = 0; i < funcs_.size() && !found; ++i) {
+      const FuncDef& d = funcs_[i];
+      if (d.module != imp.module || d.name != imp.name) continue;
+      auto key = std::pair(id_, i);
+      auto it = made.funcs.find(key);
+      if (it == made.funcs.end()) it = made.funcs.emplace(key, d.make(store)).first;
+      imports.define(imp.module, imp.name, it->second);
+      found = true;
+    }
+    if (found) continue;
+    // An export of a defined module, instantiated in this store on first use.
+    for (const auto& d : modules_) {
+      if (d->name != imp.module) continue;
+      auto key = std::pair(id_, d->name);
+      auto it = made.instances.find(key);
+      if (it == made.instances.end()) {
+        for (const auto& k : made.instantiating)
+          if (k == key) throw LinkError("module \"" + d->name + "\" imports from itself through the Linker");
+        made.instantiating.push_back(key);
+        Instance inst;
+        try {
+          inst = instantiate(store, d->module);
+        } catch (...) {
+          made.instantiating.pop_back();
+          throw;
+        }
+        made.instantiating.pop_back();
+        it = made.instances.emplace(key, inst).first;
+      }
+      if (std::optional<Extern> e = it->second.get_export(imp.name)) imports.define(imp.module, imp.name, *e);
+      break;
+    }
+    // Anything else stays undefined: instantiation names it ("unknown import ...").
+  }
+  return imports;
+}
+
+Instance Linker::instantiate(Store& store, const Module& module) const {
+  return store.instantiate(module, imports_for(store, module));
+}
+
+}  // namespace corowasm
