@@ -173,6 +173,7 @@ std::optional<uint64_t> parse_count(const std::string& s) {
 
 struct RunOptions {
   std::string invoke;
+  std::optional<std::string> argv0;  // the guest's argv[0]; FILE.wasm as given when not set
   corowasm::wasi::Config wasi;
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
@@ -266,6 +267,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   limit("--max-table-elements", "N", o.max_table_elements, parse_count, "a number",
         "cap the elements of all tables together (default 10000000)");
   run->add_option("--invoke", o.invoke, "call export NAME instead of _start")->type_name("NAME");
+  run->add_option("--argv0", o.argv0, "the guest's argv[0] (default: FILE.wasm as given)")->type_name("NAME");
   run->add_flag("-v,--verbose", o.verbose, "report load, compile and run times on stderr");
   return run;
 }
@@ -308,7 +310,7 @@ int cmd_run(RunOptions& o) {
     corowasm::Imports imports;
     bool uses_wasi = false;
     for (const auto& imp : module.imports()) uses_wasi |= imp.module == "wasi_snapshot_preview1";
-    o.wasi.args.push_back(file);
+    o.wasi.args.push_back(o.argv0.value_or(file));
     bool invoking = !o.invoke.empty();
     if (!invoking) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
     // Listening sockets, handed over after the preopens (the Context keeps duplicates; these
