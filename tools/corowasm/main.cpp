@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -285,8 +286,8 @@ int cmd_run(RunOptions& o) {
     boost::asio::io_context io;
     corowasm::Store store(engine);
     corowasm::Imports imports;
-    bool uses_wasi = false;
-    for (const auto& imp : module.imports()) uses_wasi |= imp.module == "wasi_snapshot_preview1";
+    auto is_wasi = [](const corowasm::ImportDesc& imp) { return imp.module == "wasi_snapshot_preview1"; };
+    bool uses_wasi = std::ranges::any_of(module.imports(), is_wasi);
     o.wasi.args.push_back(o.argv0.value_or(file));
     bool invoking = !o.invoke.empty();
     if (!invoking) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
@@ -323,6 +324,11 @@ int cmd_run(RunOptions& o) {
                                 });
     io.run();
     io.restart();
+    if (ec == corowasm::make_error_code(corowasm::errc::link_error) && !std::ranges::all_of(module.imports(), is_wasi)) {
+      report_failure(ec, store, wasi);
+      std::cerr << "corowasm run: only the imports of wasi_snapshot_preview1 are defined\n";
+      return 1;
+    }
     if (ec) return report_failure(ec, store, wasi);
     std::string name = invoking ? o.invoke : "_start";
     corowasm::Func f = inst.func(name);
