@@ -94,9 +94,9 @@ TEST_CASE("errors: bad magic and version") {
 }
 
 TEST_CASE("errors: malformed sections") {
-  // Section id 13 does not exist.
+  // Section id 14 does not exist (13 is exception handling's tag section, unit/features).
   std::vector<uint8_t> bad_id = prefix(8);
-  bad_id.insert(bad_id.end(), {0x0D, 0x00});
+  bad_id.insert(bad_id.end(), {0x0E, 0x00});
   DecodeError e = decode_error(bad_id);
   CHECK(e.reason() == "malformed section id");
   CHECK(e.offset() == 8);
@@ -166,7 +166,6 @@ TEST_CASE("errors: a missing or mismatched import gives LinkError") {
   Instance inst = store.instantiate(m, right);
   CHECK(inst.call_sync("g", {Value::i32(1)}) == std::vector<Value>{Value::i32(101)});
 }
-
 
 TEST_CASE("errors: a link error names the module, the field and both types, tables, memories and globals too") {
   Engine engine;
