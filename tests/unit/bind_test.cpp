@@ -53,6 +53,6 @@ TEST_CASE("bind: a callable of the wrong type is refused at link time, naming bo
   auto err = catch_as<LinkError>([&] { store.instantiate(unit::compile(engine, "bind"), imports); });
   REQUIRE(err);
   CHECK(std::string(err->what()) ==
-        "incompatible import type for func \"env\" \"add\": the module expects (i32 i32) -> (i32), "
+        "incompatible import type for func \"env\".\"add\": the module expects (i32 i32) -> (i32), "
         "the host provides (i32) -> (i32)");
 }

@@ -96,9 +96,9 @@ TEST_CASE("errors: bad magic and version") {
 }
 
 TEST_CASE("errors: malformed sections") {
-  // Section id 13 does not exist.
+  // Section id 14 does not exist (13 is exception handling's tag section, unit/features).
   std::vector<uint8_t> bad_id = prefix(8);
-  bad_id.insert(bad_id.end(), {0x0D, 0x00});
+  bad_id.insert(bad_id.end(), {0x0E, 0x00});
   DecodeError e = decode_error(bad_id);
   CHECK(e.reason() == "malformed section id");
   CHECK(e.offset() == 8);
@@ -140,7 +140,7 @@ TEST_CASE("errors: a missing or mismatched import gives LinkError") {
   Module m = unit::compile(engine, "imports");  // imports env.f : (i32) -> i32
   auto e = catch_as<LinkError>([&] { m.instantiate(); });
   REQUIRE(e);
-  CHECK(std::string(e->what()) == "unknown import \"env\" \"f\"");
+  CHECK(std::string(e->what()) == "unknown import \"env\".\"f\": the module expects (i32) -> (i32)");
 
   Store store(engine);
   Imports wrong;
@@ -149,10 +149,16 @@ TEST_CASE("errors: a missing or mismatched import gives LinkError") {
   }));
   e = catch_as<LinkError>([&] { store.instantiate(m, wrong); });
   REQUIRE(e);
-  CHECK(std::string(e->what()).find("incompatible import type") == 0);
+  CHECK(std::string(e->what()) ==
+        "incompatible import type for func \"env\".\"f\": the module expects (i32) -> (i32), "
+        "the host provides (i64) -> (i32)");
   Imports memory_instead;
   memory_instead.define("env", "f", store.memory(MemoryType{Limits{1, std::nullopt}}));
-  CHECK_THROWS_AS(store.instantiate(m, memory_instead), LinkError);
+  e = catch_as<LinkError>([&] { store.instantiate(m, memory_instead); });
+  REQUIRE(e);
+  CHECK(std::string(e->what()) ==
+        "incompatible import type for func \"env\".\"f\": the module expects (i32) -> (i32), "
+        "the host provides (memory 1)");
 
   // With the right import it links and runs.
   Imports right;
@@ -163,6 +169,49 @@ TEST_CASE("errors: a missing or mismatched import gives LinkError") {
   CHECK(inst.call_sync("g", {Value::i32(1)}) == std::vector<Value>{Value::i32(101)});
 }
 
+TEST_CASE("errors: a link error names the module, the field and both types, tables, memories and globals too") {
+  Engine engine;
+  Module m = unit::compile(engine, "imports_kinds");  // env.t (table 2 funcref), env.mem (memory 1 2), env.g (global (mut i64))
+  Store store(engine);
+  auto message = [&](const Imports& imports) {
+    auto e = catch_as<LinkError>([&] { store.instantiate(m, imports); });
+    return e ? std::string(e->what()) : std::string();
+  };
+  Table table = store.table(TableType{ValType::FuncRef, Limits{2, std::nullopt}}, Value::null(ValType::FuncRef));
+  Memory memory = store.memory(MemoryType{Limits{1, 2}});
+  Global global = store.global(GlobalType{ValType::I64, true}, Value::i64(0));
+
+  Imports none;
+  CHECK(message(none) == "unknown import \"env\".\"t\": the module expects (table 2 funcref)");
+  Imports small_table;
+  small_table.define("env", "t", store.table(TableType{ValType::FuncRef, Limits{1, 5}}, Value::null(ValType::FuncRef)));
+  CHECK(message(small_table) ==
+        "incompatible import type for table \"env\".\"t\": the module expects (table 2 funcref), "
+        "the host provides (table 1 5 funcref)");
+  Imports no_memory;
+  no_memory.define("env", "t", table);
+  CHECK(message(no_memory) == "unknown import \"env\".\"mem\": the module expects (memory 1 2)");
+  Imports unbounded_memory = no_memory;
+  unbounded_memory.define("env", "mem", store.memory(MemoryType{Limits{1, std::nullopt}}));
+  CHECK(message(unbounded_memory) ==
+        "incompatible import type for memory \"env\".\"mem\": the module expects (memory 1 2), "
+        "the host provides (memory 1)");
+  Imports func_as_memory = no_memory;
+  func_as_memory.define("env", "mem", store.host_func({{ValType::I32}, {}}, [](Caller&, auto, auto) {}));
+  CHECK(message(func_as_memory) ==
+        "incompatible import type for memory \"env\".\"mem\": the module expects (memory 1 2), "
+        "the host provides func (i32) -> ()");
+  Imports immutable_global = no_memory;
+  immutable_global.define("env", "mem", memory);
+  immutable_global.define("env", "g", store.global(GlobalType{ValType::I64, false}, Value::i64(0)));
+  CHECK(message(immutable_global) ==
+        "incompatible import type for global \"env\".\"g\": the module expects (global (mut i64)), "
+        "the host provides (global i64)");
+  Imports right = no_memory;
+  right.define("env", "mem", memory);
+  right.define("env", "g", global);
+  CHECK_NOTHROW(store.instantiate(m, right));
+}
 TEST_CASE("errors: calling a missing export throws corowasm::Error") {
   Engine engine;
   Instance inst = engine.compile(kModule).instantiate();

@@ -14,10 +14,12 @@
 #include <corowasm/internal.h>
 
 #include "decode/reader.h"
+#include "literals.h"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -58,33 +60,6 @@ std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw corowasm::Error("cannot open " + path + ": " + std::strerror(errno));
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-corowasm::Value parse_arg(const std::string& s, corowasm::ValType t) {
-  using corowasm::Value;
-  using corowasm::ValType;
-  char* end = nullptr;
-  errno = 0;
-  Value v;
-  switch (t) {
-    case ValType::I32: {
-      long long x = std::strtoll(s.c_str(), &end, 0);
-      if (x < INT32_MIN || x > UINT32_MAX) errno = ERANGE;
-      v = Value::i32(int32_t(uint32_t(x)));
-      break;
-    }
-    case ValType::I64: {
-      if (!s.empty() && s[0] != '-') v = Value::i64(int64_t(std::strtoull(s.c_str(), &end, 0)));
-      else v = Value::i64(std::strtoll(s.c_str(), &end, 0));
-      break;
-    }
-    case ValType::F32: v = Value::f32(std::strtof(s.c_str(), &end)); break;
-    case ValType::F64: v = Value::f64(std::strtod(s.c_str(), &end)); break;
-    default: throw corowasm::Error("cannot pass an argument of type " + std::string(to_string(t)) + " from the command line");
-  }
-  if (end == s.c_str() || *end != '\0' || errno == ERANGE)
-    throw corowasm::Error("argument \"" + s + "\" is not a valid " + to_string(t));
-  return v;
 }
 
 // "10s", "500ms", "2m", "1.5" (seconds).
@@ -176,6 +151,7 @@ std::optional<uint64_t> parse_count(const std::string& s) {
 
 struct RunOptions {
   std::string invoke;
+  std::optional<std::string> argv0;  // the guest's argv[0]; FILE.wasm as given when not set
   corowasm::wasi::Config wasi;
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
@@ -268,7 +244,11 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
         "cap each linear memory (e.g. 64MiB, 1GiB, bytes)");
   limit("--max-table-elements", "N", o.max_table_elements, parse_count, "a number",
         "cap the elements of all tables together (default 10000000)");
-  run->add_option("--invoke", o.invoke, "call export NAME instead of _start")->type_name("NAME");
+  run->add_option("--invoke", o.invoke,
+                  "call export NAME instead of _start, with ARGS as constants of the text\n"
+                  "format (1_000, 0xff, -1, 1e-38, 0x1.8p3, inf, nan:0x200000)")
+      ->type_name("NAME");
+  run->add_option("--argv0", o.argv0, "the guest's argv[0] (default: FILE.wasm as given)")->type_name("NAME");
   run->add_flag("-v,--verbose", o.verbose, "report load, compile and run times on stderr");
   return run;
 }
@@ -309,9 +289,9 @@ int cmd_run(RunOptions& o) {
     boost::asio::io_context io;
     corowasm::Store store(engine);
     corowasm::Imports imports;
-    bool uses_wasi = false;
-    for (const auto& imp : module.imports()) uses_wasi |= imp.module == "wasi_snapshot_preview1";
-    o.wasi.args.push_back(file);
+    auto is_wasi = [](const corowasm::ImportDesc& imp) { return imp.module == "wasi_snapshot_preview1"; };
+    bool uses_wasi = std::ranges::any_of(module.imports(), is_wasi);
+    o.wasi.args.push_back(o.argv0.value_or(file));
     bool invoking = !o.invoke.empty();
     if (!invoking) o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
     // Listening sockets, handed over after the preopens (the Context keeps duplicates; these
@@ -347,6 +327,11 @@ int cmd_run(RunOptions& o) {
                                 });
     io.run();
     io.restart();
+    if (ec == corowasm::make_error_code(corowasm::errc::link_error) && !std::ranges::all_of(module.imports(), is_wasi)) {
+      report_failure(ec, store, wasi);
+      std::cerr << "corowasm run: only the imports of wasi_snapshot_preview1 are defined\n";
+      return 1;
+    }
     if (ec) return report_failure(ec, store, wasi);
     std::string name = invoking ? o.invoke : "_start";
     corowasm::Func f = inst.func(name);
@@ -363,7 +348,7 @@ int cmd_run(RunOptions& o) {
                   << to_string(f.type()) << ", got " << o.args.size() << "\n";
         return 1;
       }
-      for (size_t k = 0; k < params.size(); ++k) args.push_back(parse_arg(o.args[k], params[k]));
+      for (size_t k = 0; k < params.size(); ++k) args.push_back(corowasm::cli::parse_literal(o.args[k], params[k]));
     }
 
     if (o.timeout) options.timeout = std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0));

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "compile/function_compiler.h"
+#include "decode/features.h"
 #include "decode/types.h"
 
 namespace corowasm::detail {
@@ -54,8 +55,8 @@ void FunctionCompiler::compile() {
     }
     std::optional<Op> op = decode_op(prefix, code);
     if (!op) {
-      if (b == 0xFD) r_.fail_at(op_offset_, "SIMD instructions are not supported yet");
-      r_.fail_at(op_offset_, "illegal opcode");
+      const char* why = unsupported_opcode(b);
+      r_.fail_at(op_offset_, why ? why : "illegal opcode");
     }
     compile_instruction(*op);
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "decode/const_expr.h"
+#include "decode/features.h"
 #include "decode/types.h"
 
 namespace corowasm::detail {
@@ -75,10 +76,14 @@ size_t leb_length(const std::vector<uint8_t>& buf, size_t pos, size_t limit) {
   return 5;  // let the Reader report the over-long encoding
 }
 
-Limits read_limits(Reader& r, uint64_t max_allowed, const char* range_msg) {
+// A memory's or a table's limits; flags past 1 belong to proposals (features.h) or are malformed.
+Limits read_limits(Reader& r, bool memory, uint64_t max_allowed, const char* range_msg) {
   size_t at = r.offset();
   uint8_t flag = r.u8();
-  if (flag > 1) r.fail_at(at, "integer too large");
+  if (flag > 1) {
+    const char* why = unsupported_limits(flag, memory);
+    r.fail_at(at, why ? why : "integer too large");
+  }
   Limits l;
   l.min = r.u32();
   if (flag & 1) l.max = r.u32();
@@ -90,13 +95,13 @@ Limits read_limits(Reader& r, uint64_t max_allowed, const char* range_msg) {
 TableType read_table_type(Reader& r) {
   TableType t;
   t.elem = read_ref_type(r);
-  t.limits = read_limits(r, 0xFFFFFFFFull, "table size must be at most 2^32-1");
+  t.limits = read_limits(r, false, 0xFFFFFFFFull, "table size must be at most 2^32-1");
   return t;
 }
 
 MemoryType read_memory_type(Reader& r) {
   MemoryType t;
-  t.limits = read_limits(r, 65536, "memory size must be at most 65536 pages (4GiB)");
+  t.limits = read_limits(r, true, 65536, "memory size must be at most 65536 pages (4GiB)");
   return t;
 }
 
@@ -137,7 +142,11 @@ uint32_t read_count(Reader& r, uint64_t already, uint32_t max, const char* what)
 void parse_type_section(Reader& r, ModuleData& m) {
   uint32_t n = read_count(r, m.types.size(), kMaxTypes, "types");
   for (uint32_t i = 0; i < n; ++i) {
-    if (r.u8() != 0x60) r.fail_at(r.offset() - 1, "malformed function type");
+    size_t at = r.offset();
+    if (uint8_t form = r.u8(); form != 0x60) {
+      const char* why = unsupported_type_form(form);
+      r.fail_at(at, why ? why : "malformed function type");
+    }
     FuncType ft;
     uint32_t np = read_count(r, 0, kMaxParams, "parameters");
     for (uint32_t j = 0; j < np; ++j) ft.params.push_back(read_val_type(r));
@@ -176,7 +185,7 @@ void parse_import_section(Reader& r, ModuleData& m) {
         e.memory = read_memory_type(r);
         m.memories.push_back(e.memory);
         ++m.num_imported_memories;
-        if (m.memories.size() > 1) throw ValidationError(at, "multiple memories");
+        if (m.memories.size() > 1) throw ValidationError(at, "multiple memories are not supported");
         break;
       case 3:
         e.kind = ImportDesc::Global;
@@ -184,7 +193,10 @@ void parse_import_section(Reader& r, ModuleData& m) {
         m.globals.push_back(e.global);
         ++m.num_imported_globals;
         break;
-      default: r.fail_at(at, "malformed import kind");
+      default: {
+        const char* why = unsupported_extern_kind(kind, true);
+        r.fail_at(at, why ? why : "malformed import kind");
+      }
     }
     m.imports.push_back(std::move(e));
   }
@@ -209,8 +221,11 @@ void parse_table_section(Reader& r, ModuleData& m) {
 
 void parse_memory_section(Reader& r, ModuleData& m) {
   uint32_t n = r.u32();
-  for (uint32_t i = 0; i < n; ++i) m.memories.push_back(read_memory_type(r));
-  if (m.memories.size() > 1) throw ValidationError(r.offset(), "multiple memories");
+  for (uint32_t i = 0; i < n; ++i) {
+    size_t at = r.offset();
+    m.memories.push_back(read_memory_type(r));
+    if (m.memories.size() > 1) throw ValidationError(at, "multiple memories are not supported");
+  }
 }
 
 void parse_global_section(Reader& r, ModuleData& m) {
@@ -254,7 +269,10 @@ void parse_export_section(Reader& r, ModuleData& m) {
         e.kind = ImportDesc::Global;
         if (e.index >= m.globals.size()) throw ValidationError(at, "unknown global");
         break;
-      default: r.fail_at(at, "malformed export kind");
+      default: {
+        const char* why = unsupported_extern_kind(kind, false);
+        r.fail_at(at, why ? why : "malformed export kind");
+      }
     }
     if (!seen.insert(e.name).second) throw ValidationError(name_at, "duplicate export name");
     m.exports.push_back(std::move(e));
@@ -449,6 +467,7 @@ bool ModuleDecoder::step(bool at_eof) {
       size_t id_at = r.offset();
       uint8_t id = r.u8();
       uint32_t size = r.u32();
+      if (const char* why = unsupported_section(id)) r.fail_at(id_at, why);
       if (id > 12) r.fail_at(id_at, "malformed section id");
       s.section_id = id;
       s.section_start = r.offset();

@@ -2,6 +2,8 @@
 // apply active segments. The start function is the caller's to run (through a ResumableCall).
 #include <algorithm>
 #include <atomic>
+#include <optional>
+#include <string>
 
 #include "isa/numeric.h"
 #include "isa/op.h"
@@ -69,6 +71,51 @@ bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const
   return true;
 }
 
+// How a link error writes an import's type: a function's signature as "(i32) -> (i32)", the
+// others as the text format declares them ("(table 1 10 funcref)", "(memory 1)",
+// "(global (mut i64))"), limits in elements and pages.
+std::string limits_text(uint64_t min, std::optional<uint64_t> max) {
+  return std::to_string(min) + (max ? " " + std::to_string(*max) : "");
+}
+std::string table_text(ValType elem, uint64_t min, std::optional<uint64_t> max) {
+  return "(table " + limits_text(min, max) + " " + to_string(elem) + ")";
+}
+std::string memory_text(uint64_t min, std::optional<uint64_t> max) { return "(memory " + limits_text(min, max) + ")"; }
+std::string global_text(const GlobalType& g) {
+  std::string t = to_string(g.type);
+  return "(global " + (g.mut ? "(mut " + t + ")" : t) + ")";
+}
+
+// The type the module declares for `imp`.
+std::string expected_text(const ImportEntry& imp, const ModuleData& m) {
+  switch (imp.kind) {
+    case ImportDesc::Func: return to_string(m.types[imp.type_index]);
+    case ImportDesc::Table: return table_text(imp.table.elem, imp.table.limits.min, imp.table.limits.max);
+    case ImportDesc::Memory: return memory_text(imp.memory.limits.min, imp.memory.limits.max);
+    case ImportDesc::Global: return global_text(imp.global);
+  }
+  return "?";
+}
+
+// What the host defined: tables and memories with their current size, the size the import's
+// minimum is checked against. A function of the wrong kind says "func (i32) -> ()".
+std::string provided_text(const Extern& e, ImportDesc::Kind want) {
+  if (auto* f = std::get_if<Func>(&e))
+    return !*f ? "an empty Func" : (want == ImportDesc::Func ? "" : "func ") + to_string(f->type());
+  if (auto* t = std::get_if<Table>(&e)) {
+    TableInst* ti = Access::table(*t);
+    if (!ti) return "an empty Table";
+    return table_text(ti->elem, ti->refs.size(), ti->has_max ? std::optional(ti->max) : std::nullopt);
+  }
+  if (auto* mm = std::get_if<Memory>(&e)) {
+    MemoryInst* mi = Access::memory(*mm);
+    if (!mi) return "an empty Memory";
+    return memory_text(mi->pages(), mi->has_max ? std::optional(mi->max_pages) : std::nullopt);
+  }
+  GlobalInst* gi = Access::global(std::get<Global>(e));
+  return gi ? global_text(gi->type) : "an empty Global";
+}
+
 }  // namespace
 
 InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleData>& mp, const Imports& imports) {
@@ -77,8 +124,8 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
   std::vector<const Extern*> resolved;
   for (const ImportEntry& imp : m.imports) {
     const Extern* e = imports.find(imp.module, imp.name);
-    std::string what = "\"" + imp.module + "\" \"" + imp.name + "\"";
-    if (!e) throw LinkError("unknown import " + what);
+    std::string what = "\"" + imp.module + "\".\"" + imp.name + "\"";
+    if (!e) throw LinkError("unknown import " + what + ": the module expects " + expected_text(imp, m));
     // Runtime objects live as long as their own store: one from another store would dangle
     // once that store is gone.
     StoreData* owner = std::visit([](const auto& x) { return Access::owner(x); }, *e);
@@ -110,13 +157,10 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
         }
         break;
     }
-    if (!ok) {
-      std::string detail;
-      if (imp.kind == ImportDesc::Func)
-        if (auto* f = std::get_if<Func>(e); f && *f)
-          detail = ": the module expects " + to_string(m.types[imp.type_index]) + ", the host provides " + to_string(f->type());
-      throw LinkError(std::string("incompatible import type for ") + to_string(imp.kind) + " " + what + detail);
-    }
+    if (!ok)
+      throw LinkError(std::string("incompatible import type for ") + to_string(imp.kind) + " " + what +
+                      ": the module expects " + expected_text(imp, m) + ", the host provides " +
+                      provided_text(*e, imp.kind));
     resolved.push_back(e);
   }
 

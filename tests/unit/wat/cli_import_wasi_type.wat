@@ -1,0 +1,4 @@
+;; Imports WASI's fd_write with a type it does not have (cli/import-wasi-type).
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32) (result i32)))
+  (func (export "_start")))

@@ -1,0 +1,72 @@
+// The byte values come from each proposal's binary format: exception handling (legacy and
+// exnref), threads, memory64, SIMD, typed function references, GC.
+#include "decode/features.h"
+
+namespace corowasm::detail {
+
+const char* unsupported_section(uint8_t id) {
+  return id == 13 ? "exception handling (tag section) is not supported" : nullptr;
+}
+
+const char* unsupported_extern_kind(uint8_t kind, bool import) {
+  if (kind != 4) return nullptr;
+  return import ? "exception handling (tag import) is not supported" : "exception handling (tag export) is not supported";
+}
+
+// Limits flags: bit 0 a maximum follows, bit 1 shared (threads), bit 2 64-bit indices
+// (memory64, for tables too). Shared tables exist in no proposal: 2 and 3 stay malformed.
+const char* unsupported_limits(uint8_t flags, bool memory) {
+  if (flags > 7) return nullptr;
+  if (flags & 4) return memory ? "memory64 (64-bit memory) is not supported" : "memory64 (64-bit table) is not supported";
+  if ((flags & 2) && memory) return "threads (shared memory) are not supported";
+  return nullptr;
+}
+
+const char* unsupported_type_form(uint8_t form) {
+  switch (form) {
+    case 0x5F: return "garbage collection (struct type) is not supported";
+    case 0x5E: return "garbage collection (array type) is not supported";
+    case 0x4E: return "garbage collection (recursive type group) is not supported";
+    case 0x4F:
+    case 0x50: return "garbage collection (subtype) is not supported";
+    default: return nullptr;
+  }
+}
+
+const char* unsupported_value_type(uint8_t b) {
+  switch (b) {
+    case 0x7B: return "SIMD (v128) is not supported yet";
+    case 0x63:
+    case 0x64: return "typed function references (ref types) are not supported";
+    case 0x69:
+    case 0x74: return "exception handling (exnref) is not supported";
+    case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
+      return "garbage collection (reference types such as anyref, eqref, i31ref) is not supported";
+    default: return nullptr;
+  }
+}
+
+const char* unsupported_opcode(uint8_t b) {
+  switch (b) {
+    case 0xFD: return "SIMD instructions are not supported yet";
+    case 0xFE: return "threads (atomic instructions) are not supported";
+    case 0xFB: return "garbage collection (struct, array and i31 instructions) is not supported";
+    case 0x06: return "exception handling (try instruction) is not supported";
+    case 0x07: return "exception handling (catch instruction) is not supported";
+    case 0x08: return "exception handling (throw instruction) is not supported";
+    case 0x09: return "exception handling (rethrow instruction) is not supported";
+    case 0x0A: return "exception handling (throw_ref instruction) is not supported";
+    case 0x18: return "exception handling (delegate instruction) is not supported";
+    case 0x19: return "exception handling (catch_all instruction) is not supported";
+    case 0x1F: return "exception handling (try_table instruction) is not supported";
+    case 0x14: return "typed function references (call_ref instruction) are not supported";
+    case 0x15: return "typed function references (return_call_ref instruction) are not supported";
+    case 0xD4: return "typed function references (ref.as_non_null instruction) are not supported";
+    case 0xD5: return "typed function references (br_on_null instruction) are not supported";
+    case 0xD6: return "typed function references (br_on_non_null instruction) are not supported";
+    case 0xD3: return "garbage collection (ref.eq instruction) is not supported";
+    default: return nullptr;
+  }
+}
+
+}  // namespace corowasm::detail
