@@ -134,7 +134,10 @@ Func bind(Store& store, F f) {
         co_await invoke(Seq{});
         co_return std::vector<Value>{};
       } else {
-        co_return std::vector<Value>{bind_detail::to_value(co_await invoke(Seq{}))};
+        // Awaited into a local first: GCC 12 rejects a co_await inside the braced list
+        // ("array used as initializer", the initializer_list's backing array).
+        typename Result::type r = co_await invoke(Seq{});
+        co_return std::vector<Value>{bind_detail::to_value(r)};
       }
     };
     return async_host_func(store, host_type_of<F>(), std::move(call));
