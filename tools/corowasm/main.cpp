@@ -8,6 +8,7 @@
 // than the thread.
 #include <corowasm/async.h>
 #include <corowasm/corowasm.h>
+#include <corowasm/version.h>
 #include <corowasm/wasi.h>
 
 // The runner is part of corowasm itself: `disasm` and `inspect` read the compiled module.
@@ -40,7 +41,7 @@ namespace {
 // A trap (other than the guest's own exit) ends the process with this status, as in wasmtime.
 constexpr int kTrapExit = 134;
 
-constexpr const char* kVersion = "corowasm 0.1.0";
+constexpr const char* kVersion = "corowasm " COROWASM_VERSION_STRING;  // corowasm/version.h, from project(VERSION)
 
 constexpr const char* kExitStatus =
     "exit status: the guest's exit code (proc_exit, or 0 when _start returns); 1 for a proc_exit\n"

@@ -61,7 +61,7 @@ CW_HANDLER(h_call) {
   if (!fits(t, nfp, a.func)) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func);
   push_frame(t, a.func, ip + cells_of<ImmCall>, fp, nfp);
-  [[clang::musttail]] return next(a.func->code.data(), nfp, mem, memsize, t, acc);
+  CW_MUSTTAIL return next(a.func->code.data(), nfp, mem, memsize, t, acc);
 }
 
 // Call a function instance (an import or a table entry): Wasm code of this or another
@@ -74,7 +74,7 @@ CW_HANDLER(h_call) {
       return exit_stack_limit(t, ip, fp, (f)->code);                                      \
     push_frame(t, (f)->code, ip + (len), fp, nfp);                                        \
     enter_instance(t, (f)->inst, mem, memsize);                                           \
-    [[clang::musttail]] return next((f)->code->code.data(), nfp, mem, memsize, t, acc);      \
+    CW_MUSTTAIL return next((f)->code->code.data(), nfp, mem, memsize, t, acc);      \
   } while (0)
 
 CW_HANDLER(h_call_import) {
@@ -127,7 +127,7 @@ CW_HANDLER(h_return_call) {
   if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func, true);
   reuse_frame(t, a.func, fp, a.args);
-  [[clang::musttail]] return next(a.func->code.data(), fp, mem, memsize, t, acc);
+  CW_MUSTTAIL return next(a.func->code.data(), fp, mem, memsize, t, acc);
 }
 
 // A host callee cannot reuse a Wasm frame: it is called normally, and the compiler placed the
@@ -139,7 +139,7 @@ CW_HANDLER(h_return_call) {
       return exit_stack_limit(t, ip, fp, (f)->code, true);                               \
     reuse_frame(t, (f)->code, fp, (args_slot));                                          \
     enter_instance(t, (f)->inst, mem, memsize);                                          \
-    [[clang::musttail]] return next((f)->code->code.data(), fp, mem, memsize, t, acc);      \
+    CW_MUSTTAIL return next((f)->code->code.data(), fp, mem, memsize, t, acc);      \
   } while (0)
 
 CW_HANDLER(h_return_call_import) {
@@ -169,13 +169,13 @@ CW_HANDLER(h_return_call_indirect) {
 
 CW_HANDLER(h_return) {
   pop_frame(t, ip, fp, mem, memsize);
-  [[clang::musttail]] return next(ip, fp, mem, memsize, t, acc);
+  CW_MUSTTAIL return next(ip, fp, mem, memsize, t, acc);
 }
 
 CW_HANDLER(h_return1) {
   fp[0] = fp[imm<ImmSD>(ip).s];
   pop_frame(t, ip, fp, mem, memsize);
-  [[clang::musttail]] return next(ip, fp, mem, memsize, t, acc);
+  CW_MUSTTAIL return next(ip, fp, mem, memsize, t, acc);
 }
 
 CW_HANDLER(h_return_to_host) {

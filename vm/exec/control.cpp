@@ -58,10 +58,10 @@ CW_HANDLER(h_br_z_t) {
   CW_NEXT(cells_of<ImmBrS>);
 }
 
-CW_HANDLER(h_br_nz) { [[clang::musttail]] return h_br_nz_t<false>(ip, fp, mem, memsize, t, acc); }
-CW_HANDLER(h_br_z) { [[clang::musttail]] return h_br_z_t<false>(ip, fp, mem, memsize, t, acc); }
-CW_HANDLER(h_br_nz_acc) { [[clang::musttail]] return h_br_nz_t<true>(ip, fp, mem, memsize, t, acc); }
-CW_HANDLER(h_br_z_acc) { [[clang::musttail]] return h_br_z_t<true>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_nz) { CW_MUSTTAIL return h_br_nz_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z) { CW_MUSTTAIL return h_br_z_t<false>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_nz_acc) { CW_MUSTTAIL return h_br_nz_t<true>(ip, fp, mem, memsize, t, acc); }
+CW_HANDLER(h_br_z_acc) { CW_MUSTTAIL return h_br_z_t<true>(ip, fp, mem, memsize, t, acc); }
 
 CW_HANDLER(h_br_table) {
   auto a = imm<ImmBrTable>(ip);

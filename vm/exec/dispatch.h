@@ -9,16 +9,16 @@ namespace corowasm::detail {
 [[gnu::always_inline]] CW_HANDLER_CC inline Exit next(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize,
                                                      Thread* t, uint64_t acc) {
 #if COROWASM_DISPATCH_TAIL
-  [[clang::musttail]] return ip->handler(ip, fp, mem, memsize, t, acc);
+  CW_MUSTTAIL return ip->handler(ip, fp, mem, memsize, t, acc);
 #else
   t->ip = ip; t->fp = fp; t->mem = mem; t->memsize = memsize; t->acc = acc;
   return Exit::Continue;
 #endif
 }
 
-#define CW_NEXT(len) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, acc)
+#define CW_NEXT(len) CW_MUSTTAIL return next(ip + (len), fp, mem, memsize, t, acc)
 // ... handing the value it produced to the next handler as `acc`.
-#define CW_NEXT_ACC(len, value) [[clang::musttail]] return next(ip + (len), fp, mem, memsize, t, (value))
+#define CW_NEXT_ACC(len, value) CW_MUSTTAIL return next(ip + (len), fp, mem, memsize, t, (value))
 
 // Run from t->ip/t->fp until an Exit other than Continue.
 Exit run(Thread* t);

@@ -7,9 +7,9 @@
 //   [params][declared locals][operand-stack temporaries]
 // so a handler reads and writes values without any stack pointer.
 //
-// A handler ends in `[[clang::musttail]] return next(ip + len, ...)`: with the tail backend
-// that jumps straight into the next handler (no dispatch loop), with the loop backend it
-// returns Exit::Continue to a plain loop.
+// A handler ends in `CW_MUSTTAIL return next(ip + len, ...)` (`[[clang::musttail]]`): with the
+// tail backend that jumps straight into the next handler (no dispatch loop), with the loop
+// backend it returns Exit::Continue to a plain loop.
 //
 // `acc` carries the value the previous handler produced (the accumulator). A handler that
 // consumes that value reads it from `acc` instead of its frame slot, which takes the
@@ -25,10 +25,23 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #ifndef COROWASM_DISPATCH_TAIL
 #define COROWASM_DISPATCH_TAIL 1
+#endif
+
+#if COROWASM_DISPATCH_TAIL && !defined(__clang__)
+#error "the tail dispatch backend needs clang >= 19 (CMake picks the loop backend for other compilers)"
+#endif
+
+// A handler's tail call to the next one. Only clang has the attribute; the loop backend, the one
+// other compilers build, needs no tail call: its handlers return to the loop.
+#if defined(__clang__)
+#define CW_MUSTTAIL [[clang::musttail]]
+#else
+#define CW_MUSTTAIL
 #endif
 
 #if COROWASM_DISPATCH_TAIL && (defined(__x86_64__) || defined(__aarch64__))
@@ -76,8 +89,11 @@ inline constexpr uint32_t cells_of<void> = 1;  // no immediates
 
 template <class Imm>
 [[gnu::always_inline]] inline Imm imm(const Cell* ip) {
+  // Immediates are plain bytes; the cast to void* is for GCC, whose -Wclass-memaccess takes a
+  // default member initialiser (ImmKD::pad = 0) for a non-trivial type.
+  static_assert(std::is_trivially_copyable_v<Imm>);
   Imm v;
-  std::memcpy(&v, ip + 1, sizeof(Imm));
+  std::memcpy(static_cast<void*>(&v), ip + 1, sizeof(Imm));
   return v;
 }
 

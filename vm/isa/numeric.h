@@ -166,9 +166,11 @@ template <class F> struct FNeg : Unary<F> {
   COROWASM_NUM_FN F apply(F a) { return std::bit_cast<F>(std::bit_cast<FBits<F>>(a) ^ kSignBit<F>); }
 };
 
-template <class F> struct FCeil : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return std::ceil(a); } };
-template <class F> struct FFloor : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return std::floor(a); } };
-template <class F> struct FTrunc : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return std::trunc(a); } };
+// A NaN is quieted here (a + a), not by <cmath>: GCC inlines ceil/floor/trunc as an SSE2
+// sequence that hands a signalling NaN back unchanged, where Wasm wants an arithmetic NaN.
+template <class F> struct FCeil : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return a != a ? a + a : std::ceil(a); } };
+template <class F> struct FFloor : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return a != a ? a + a : std::floor(a); } };
+template <class F> struct FTrunc : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return a != a ? a + a : std::trunc(a); } };
 template <class F> struct FSqrt : Unary<F> { COROWASM_NUM_FN_RT F apply(F a) { return std::sqrt(a); } };
 
 // Round half to even on the bits, independent of the FPU rounding mode.

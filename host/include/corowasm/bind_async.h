@@ -37,7 +37,10 @@ Func bind(Store& store, F f) {
       co_await bind_detail::invoke(f, caller, args);
       co_return std::vector<Value>{};
     } else {
-      co_return std::vector<Value>{bind_detail::to_value(co_await bind_detail::invoke(f, caller, args))};
+      // Awaited into a local first: GCC 11/12 reject a co_await inside a braced list ("array
+      // used as initializer", the initializer_list's backing array).
+      R r = co_await bind_detail::invoke(f, caller, args);
+      co_return std::vector<Value>{bind_detail::to_value(r)};
     }
   };
   return async_host_func(store, host_type_of<F>(), std::move(call));

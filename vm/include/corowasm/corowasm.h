@@ -11,6 +11,8 @@
 // used by one thread at a time.
 #pragma once
 
+#include <corowasm/version.h>
+
 #include <any>
 #include <cstddef>
 #include <cstdint>
