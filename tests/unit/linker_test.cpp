@@ -2,6 +2,8 @@
 // module instances; per-store host state through Caller::data<T>().
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "test_util.h"
 
 using namespace corowasm;
@@ -63,4 +65,24 @@ TEST_CASE("Linker: what nothing defines is named by the instantiation") {
   REQUIRE(e);
   CHECK(std::string(e->what()).find("\"env\"") != std::string::npos);
   CHECK(std::string(e->what()).find("add") != std::string::npos);
+}
+
+TEST_CASE("Linker: a store that used a Linker is freed with its last handle") {
+  Engine engine;
+  Linker linker;
+  linker.define("env", "add", {{ValType::I32, ValType::I32}, {ValType::I32}},
+                [](Caller&, std::span<const Value> a, std::span<Value> r) { r[0] = Value::i32(a[0].as_i32() + a[1].as_i32()); });
+  linker.define_module("lib", unit::compile(engine, "linker_lib"));
+  std::weak_ptr<int> witness;
+  {
+    Store store(engine);
+    auto token = std::make_shared<int>(7);
+    witness = token;
+    store.set_data(std::move(token));  // the store's data: dies with the store
+    Instance inst = linker.instantiate(store, unit::compile(engine, "linker_main"));
+    CHECK(inst.call_sync("next")[0] == Value::i32(1));
+    CHECK(**store.data<std::shared_ptr<int>>() == 7);
+  }
+  // The store's cache of what the Linker made holds no handle that would keep it alive.
+  CHECK(witness.expired());
 }

@@ -24,10 +24,11 @@ namespace {
 std::atomic<uint64_t> next_linker_id{1};
 
 // What the Linkers made in one store: keyed by (linker, definition), so a definition of one
-// Linker is made once per store however many instances import it.
+// Linker is made once per store however many instances import it. Raw pointers: the store owns
+// them, and a handle here (which keeps its store alive) would keep the store alive forever.
 struct LinkedInStore {
-  std::map<std::pair<uint64_t, size_t>, Func> funcs;
-  std::map<std::pair<uint64_t, std::string>, Instance> instances;
+  std::map<std::pair<uint64_t, size_t>, FuncInst*> funcs;
+  std::map<std::pair<uint64_t, std::string>, InstanceData*> instances;
   std::vector<std::pair<uint64_t, std::string>> instantiating;  // a module importing itself, caught
 };
 
@@ -81,8 +82,14 @@ Imports Linker::imports_for(Store& store, const Module& module) const {
       if (d.module != imp.module || d.name != imp.name) continue;
       auto key = std::pair(id_, i);
       auto it = made.funcs.find(key);
-      if (it == made.funcs.end()) it = made.funcs.emplace(key, d.make(store)).first;
-      imports.define(imp.module, imp.name, it->second);
+      if (it == made.funcs.end()) {
+        Func f = d.make(store);
+        if (!f || Access::owner(f) != Access::store(store).get())
+          throw LinkError("Linker: the definition of \"" + d.module + "\".\"" + d.name +
+                          "\" made no function of this store");
+        it = made.funcs.emplace(key, Access::func(f)).first;
+      }
+      imports.define(imp.module, imp.name, Access::make_func(Access::store(store), it->second));
       found = true;
     }
     if (found) continue;
@@ -103,9 +110,10 @@ Imports Linker::imports_for(Store& store, const Module& module) const {
           throw;
         }
         made.instantiating.pop_back();
-        it = made.instances.emplace(key, inst).first;
+        it = made.instances.emplace(key, Access::instance(inst)).first;
       }
-      if (std::optional<Extern> e = it->second.get_export(imp.name)) imports.define(imp.module, imp.name, *e);
+      Instance inst = Access::make_instance(Access::store(store), it->second);
+      if (std::optional<Extern> e = inst.get_export(imp.name)) imports.define(imp.module, imp.name, *e);
       break;
     }
     // Anything else stays undefined: instantiation names it ("unknown import ...").

@@ -28,6 +28,7 @@ struct Access {
   static Module make_module(std::shared_ptr<const ModuleData> m) { return Module(std::move(m)); }
   static Store make_store(std::shared_ptr<StoreData> s) { return Store(std::move(s)); }
   static Instance make_instance(std::shared_ptr<StoreData> s, InstanceData* i) { return Instance(std::move(s), i); }
+  static Func make_func(std::shared_ptr<StoreData> s, FuncInst* f) { return Func(std::move(s), f); }
   static Caller make_caller(Thread* t, InstanceData* i, ResumableCall* call) { return Caller(t, i, call); }
 };
 

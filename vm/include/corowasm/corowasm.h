@@ -430,8 +430,8 @@ class Store {
   void set_fuel(std::optional<uint64_t> units);
   std::optional<uint64_t> fuel() const;
   // The host's own per-store state (wasmtime's Store<T> data), reached by host functions
-  // through Caller::data<T>(): set_data stores any value (replacing what was there) and
-  // returns it; data<T>() is nullptr unless a T is stored.
+  // through Caller::data<T>(): set_data stores any copyable value (a std::any: replacing
+  // what was there) and returns it; data<T>() is nullptr unless a T is stored.
   template <class T>
   T& set_data(T value) const {
     return user_data() = std::move(value), *std::any_cast<T>(&user_data());
