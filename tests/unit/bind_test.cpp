@@ -2,6 +2,10 @@
 #include <corowasm/bind.h>
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+#include <string>
+#include <tuple>
+
 #include "test_util.h"
 
 using namespace corowasm;
@@ -55,4 +59,40 @@ TEST_CASE("bind: a callable of the wrong type is refused at link time, naming bo
   CHECK(std::string(err->what()) ==
         "incompatible import type for func \"env\".\"add\": the module expects (i32 i32) -> (i32), "
         "the host provides (i32) -> (i32)");
+}
+
+TEST_CASE("bind: tuples for multi-value, bool, externref, void, and a throwing callable's message") {
+  Engine engine;
+  Store store(engine);
+  int failures = 0;
+  Imports imports;
+  imports.define("env", "divmod", bind(store, [](uint32_t a, uint32_t b) { return std::tuple{a / b, a % b}; }));
+  imports.define("env", "both", bind(store, [](bool a, bool b) { return a && b; }));
+  imports.define("env", "keep", bind(store, [](ExternRef r) { return ExternRef{r.word + 1}; }));
+  imports.define("env", "fail", bind(store, [&](int32_t key) {
+    ++failures;
+    throw std::runtime_error("no such key: " + std::to_string(key));
+  }));
+  CHECK(host_type_of<decltype([](uint32_t, uint32_t) { return std::tuple<uint32_t, uint32_t>{}; })>() ==
+        FuncType{{ValType::I32, ValType::I32}, {ValType::I32, ValType::I32}});
+  CHECK(host_type_of<decltype([](ExternRef, bool) {})>() == FuncType{{ValType::ExternRef, ValType::I32}, {}});
+  Instance inst = store.instantiate(unit::compile(engine, "bind_more"), imports);
+
+  auto [q, r] = inst.typed_func<std::tuple<uint32_t, uint32_t>(uint32_t, uint32_t)>("divmod").call_sync(17, 5);
+  CHECK(q == 3u);
+  CHECK(r == 2u);
+  auto both = inst.typed_func<bool(bool, bool)>("both");
+  CHECK(both.call_sync(true, true));
+  CHECK_FALSE(both.call_sync(true, false));
+  // A guest's non-zero i32 other than 1 reads as true.
+  CHECK(inst.call_sync("both", {Value::i32(2), Value::i32(-1)})[0] == Value::i32(1));
+  CHECK(inst.typed_func<ExternRef(ExternRef)>("keep").call_sync(ExternRef{41}) == ExternRef{42});
+  auto trap = catch_as<Trap>([&] { inst.typed_func<void(int32_t)>("fail").call_sync(7); });
+  REQUIRE(trap);
+  CHECK(trap->kind() == TrapKind::Host);
+  CHECK(std::string(trap->what()) == "no such key: 7");
+  CHECK(failures == 1);
+  REQUIRE_FALSE(trap->backtrace().empty());
+  CHECK(trap->backtrace()[0].host);
+  CHECK(trap->backtrace()[0].name == "env.fail");
 }

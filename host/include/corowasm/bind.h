@@ -7,9 +7,12 @@
 //     ...
 //   });
 //
-// Types: int32_t/uint32_t -> i32, int64_t/uint64_t -> i64, float -> f32, double -> f64; an
-// optional first parameter `Caller&`; the result is void or one of those types. The linker
-// checks the derived type against the import and names both when they differ.
+// Types (typed.h's WasmValue): int32_t/uint32_t -> i32, int64_t/uint64_t -> i64, float -> f32,
+// double -> f64, bool -> i32, ExternRef -> externref, FuncRef -> funcref; an optional first
+// parameter `Caller&`; the result is void, one of those types or a std::tuple of them (multi-
+// value). A callable that throws traps the guest with the exception's what() as the message
+// (a corowasm::Trap keeps its kind). The linker checks the derived type against the import and
+// names both when they differ.
 //
 // This header binds synchronous callables and needs only the core API (no Asio). A callable
 // returning `asio::awaitable<R>` binds as an asynchronous import through
@@ -28,34 +31,13 @@ namespace corowasm {
 
 namespace bind_detail {
 
+// A parameter's Wasm value (typed.h's mapping, shared with typed calls).
 template <class T>
-constexpr ValType wasm_type() {
-  using U = std::remove_cvref_t<T>;
-  if constexpr (std::is_same_v<U, int32_t> || std::is_same_v<U, uint32_t>) return ValType::I32;
-  else if constexpr (std::is_same_v<U, int64_t> || std::is_same_v<U, uint64_t>) return ValType::I64;
-  else if constexpr (std::is_same_v<U, float>) return ValType::F32;
-  else if constexpr (std::is_same_v<U, double>) return ValType::F64;
-  else static_assert(sizeof(U) == 0, "host function types must be int32_t, uint32_t, int64_t, uint64_t, float or double "
-                                     "(a callable returning asio::awaitable<R> binds through <corowasm/bind_async.h>)");
-}
+using WasmOf = WasmValue<std::remove_cvref_t<T>>;
 
 template <class T>
 T from_value(const Value& v) {
-  using U = std::remove_cvref_t<T>;
-  if constexpr (std::is_same_v<U, int32_t>) return v.as_i32();
-  else if constexpr (std::is_same_v<U, uint32_t>) return uint32_t(v.as_i32());
-  else if constexpr (std::is_same_v<U, int64_t>) return v.as_i64();
-  else if constexpr (std::is_same_v<U, uint64_t>) return uint64_t(v.as_i64());
-  else if constexpr (std::is_same_v<U, float>) return v.as_f32();
-  else return v.as_f64();
-}
-
-template <class T>
-Value to_value(T x) {
-  if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t>) return Value::i32(int32_t(x));
-  else if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) return Value::i64(int64_t(x));
-  else if constexpr (std::is_same_v<T, float>) return Value::f32(x);
-  else return Value::f64(x);
+  return WasmOf<T>::from(v);
 }
 
 // The Wasm-facing result of a call returning R: R itself here; bind_async.h specializes it
@@ -87,7 +69,7 @@ struct has_caller<std::tuple<First, Rest...>> : std::is_same<First, Caller&> {};
 
 template <class Tuple, size_t Skip, size_t... I>
 std::vector<ValType> param_types(std::index_sequence<I...>) {
-  return {wasm_type<std::tuple_element_t<I + Skip, Tuple>>()...};
+  return {WasmOf<std::tuple_element_t<I + Skip, Tuple>>::type...};
 }
 
 template <class F>
@@ -119,7 +101,7 @@ FuncType host_type_of() {
   FuncType ft;
   ft.params = bind_detail::param_types<Args, skip>(std::make_index_sequence<std::tuple_size_v<Args> - skip>{});
   using R = typename bind_detail::result_of_call<typename T::result>::type;
-  if constexpr (!std::is_void_v<R>) ft.results.push_back(bind_detail::wasm_type<R>());
+  ft.results = detail::WasmResults<R>::types();
   return ft;
 }
 
@@ -127,8 +109,9 @@ template <class F>
   requires(!bind_detail::is_async_callable<F>)
 Func bind(Store& store, F f) {
   auto call = [f = std::move(f)](Caller& caller, std::span<const Value> args, std::span<Value> results) {
-    if constexpr (std::is_void_v<typename bind_detail::traits_of<F>::result>) bind_detail::invoke(f, caller, args);
-    else results[0] = bind_detail::to_value(bind_detail::invoke(f, caller, args));
+    using R = typename bind_detail::traits_of<F>::result;
+    if constexpr (std::is_void_v<R>) bind_detail::invoke(f, caller, args);
+    else detail::WasmResults<R>::to(bind_detail::invoke(f, caller, args), results);
   };
   return store.host_func(host_type_of<F>(), std::move(call));
 }

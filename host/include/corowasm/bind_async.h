@@ -40,7 +40,9 @@ Func bind(Store& store, F f) {
       // Awaited into a local first: GCC 11/12 reject a co_await inside a braced list ("array
       // used as initializer", the initializer_list's backing array).
       R r = co_await bind_detail::invoke(f, caller, args);
-      co_return std::vector<Value>{bind_detail::to_value(r)};
+      std::vector<Value> out(detail::WasmResults<R>::types().size());
+      detail::WasmResults<R>::to(r, out);
+      co_return out;
     }
   };
   return async_host_func(store, host_type_of<F>(), std::move(call));
