@@ -9,6 +9,19 @@
 // Runtime objects (instances, memories, tables, globals, host functions) belong to a Store and
 // live as long as it does; every handle keeps its Store alive. An instance and its Store are
 // used by one thread at a time.
+//
+// Sharing, object by object:
+//   Engine   immutable configuration; copies share it; any thread, any number of stores.
+//   Module   immutable compiled code; any thread, instantiated in any number of stores.
+//   Linker   definitions only; shared by stores of any thread once defined (defining is not
+//            thread-safe).
+//   Store    and every handle of it (Instance, Func, Memory, Table, Global, Caller, TypedFunc):
+//            one thread (or strand) at a time; a handle of one store cannot be used in another
+//            (importing it is a LinkError, a funcref of another store an Error or a trap).
+// Default construction: the handles are default-constructible (empty, `operator bool` false).
+// A Store is not: it takes its configuration from an Engine, which must be given
+// (Store(engine)); neither is an AsyncInstance (async.h), which needs an executor and an
+// instance to be of any use.
 #pragma once
 
 #include <corowasm/version.h>
