@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(clang-19 lld-19 libclang-rt-19-dev cmake ninja-build wabt doctest-dev
       libboost1.81-dev libboost-context1.81-dev libboost-json1.81-dev libcli11-dev wasi-libc libclang-rt-19-dev-wasm32 binaryen
-      g++ pkgconf)  # the last two: package/consumer builds against the installed headers with GCC and pkg-config
+      g++ pkgconf   # package/consumer builds against the installed headers with GCC and pkg-config
+      doxygen)      # the API reference (ninja docs, ctest docs/doxygen)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

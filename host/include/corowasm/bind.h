@@ -29,6 +29,8 @@
 
 namespace corowasm {
 
+// Doxygen leaves the binding machinery out of the API reference (cond ... endcond).
+//! \cond internal
 namespace bind_detail {
 
 // A parameter's Wasm value (typed.h's mapping, shared with typed calls).
@@ -91,6 +93,7 @@ decltype(auto) invoke(F& f, Caller& caller, std::span<const Value> args) {
 }
 
 }  // namespace bind_detail
+//! \endcond
 
 // The Wasm type a callable binds to.
 template <class F>
