@@ -2,12 +2,14 @@
 # package/consumer: install this build into BUILD/consumer-prefix, then build tests/consumer
 # against that prefix as a user would, run it and compare what it prints:
 #   consumer-clang, consumer-gcc   find_package(corowasm) with clang++ and with g++
+#   consumer-clang14               find_package(corowasm) with clang++-14 (the oldest clang the
+#                                  public headers promise to compile with)
 #   consumer-pkgconfig             one compiler command line from `pkg-config corowasm`
-# Usage: consumer_test.sh BUILD SOURCE VERSION GENERATOR CLANGXX GXX PKG_CONFIG
-# An empty CLANGXX, GXX or PKG_CONFIG (not found at configure time): that variant is skipped,
+# Usage: consumer_test.sh BUILD SOURCE VERSION GENERATOR CLANGXX GXX PKG_CONFIG CLANG14XX
+# An empty CLANGXX, GXX, PKG_CONFIG or CLANG14XX (not found at configure time): that variant is skipped,
 # saying why, the others run, and the test ends with status 77 (ctest: Skipped).
 set -euo pipefail
-build=$1 src=$2 version=$3 generator=$4 clangxx=$5 gxx=$6 pkgconfig=$7
+build=$1 src=$2 version=$3 generator=$4 clangxx=$5 gxx=$6 pkgconfig=$7 clang14xx=${8:-}
 prefix=$build/consumer-prefix
 consumer=$src/tests/consumer
 skipped=()
@@ -32,7 +34,7 @@ check() {  # name, compiler the first line must name (clang or gcc), the program
   local name=$1 compiler=$2 out
   out=$("$3") || { printf '%s\n' "$out"; echo "FAIL [$name]: $3 exited with status $?"; exit 1; }
   printf '%s\n' "$out" | sed "s/^/  [$name] /"
-  if [[ "$(printf '%s\n' "$out" | head -n 1)" != "compiled by: $compiler "* ]]; then
+  if [[ "$(printf '%s\n' "$out" | head -n 1)" != "compiled by: $compiler"* ]]; then
     echo "FAIL [$name]: expected a build by $compiler"
     exit 1
   fi
@@ -42,11 +44,11 @@ check() {  # name, compiler the first line must name (clang or gcc), the program
   fi
 }
 
-with_find_package() {  # name (clang or gcc), compiler
+with_find_package() {  # name, the compiler the program must report (clang, gcc, clang 14), compiler
   local dir=$build/consumer-$1
-  echo "== find_package(corowasm) with $2"
+  echo "== find_package(corowasm) with $3"
   rm -rf "$dir"
-  cmake -S "$consumer" -B "$dir" -G "$generator" -DCMAKE_CXX_COMPILER="$2" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$consumer" -B "$dir" -G "$generator" -DCMAKE_CXX_COMPILER="$3" -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_PREFIX_PATH="$prefix" > "$dir.configure.log" || { cat "$dir.configure.log"; exit 1; }
   if ! grep -qF "corowasm $version from $prefix/" "$dir.configure.log"; then
     cat "$dir.configure.log"
@@ -54,18 +56,23 @@ with_find_package() {  # name (clang or gcc), compiler
     exit 1
   fi
   cmake --build "$dir" > "$dir.build.log" || { cat "$dir.build.log"; exit 1; }
-  check "$1" "$1" "$dir/consumer"
+  check "$1" "$2" "$dir/consumer"
 }
 
 if [ -n "$clangxx" ]; then
-  with_find_package clang "$clangxx"
+  with_find_package clang clang "$clangxx"
 else
   skipped+=("clang: clang++-19 not found (apt-get install clang-19)")
 fi
 if [ -n "$gxx" ]; then
-  with_find_package gcc "$gxx"
+  with_find_package gcc gcc "$gxx"
 else
   skipped+=("gcc: g++ not found (apt-get install g++)")
+fi
+if [ -n "$clang14xx" ]; then
+  with_find_package clang14 "clang 14" "$clang14xx"
+else
+  skipped+=("clang14: clang++-14 not found (apt-get install clang-14)")
 fi
 
 cxx=${gxx:-$clangxx}
