@@ -18,14 +18,20 @@ namespace {
 // the last one that failed left.
 struct AsyncStoreState {
   bool busy = false;
-  // The calls of this store suspended in an async host function, outermost first; only the
-  // host function of the innermost may call back into the store (a nested call), one call
-  // at a time (child_running).
+  // The calls of this store suspended in an async host function, innermost first, linked
+  // through their coroutine frames (no allocation); only the host function of the innermost
+  // may call back into the store (a nested call), one call at a time (child_running).
   struct Suspended {
     detail::ResumableCall* call;
+    Suspended* outer;
     bool child_running = false;
   };
-  std::vector<Suspended> suspended;
+  Suspended* innermost = nullptr;
+  bool suspended_here(const Suspended* s) const {
+    for (const Suspended* p = innermost; p; p = p->outer)
+      if (p == s) return true;
+    return false;
+  }
   std::string last_trap_message;
   std::vector<TrapFrame> last_trap_backtrace;
   size_t last_trap_omitted = 0;
@@ -180,13 +186,22 @@ asio::awaitable<std::vector<Value>> await_with_deadline(ResumableCall& call, con
 }
 
 // While `call` awaits its async host function, that function may call back into the store.
+// Guards leave last in, first out, except when an abandoned io_context destroys the frames in
+// its own order: then this one is unlinked from wherever it stands.
 struct SuspendedGuard {
   AsyncStoreState& state;
-  size_t level;
-  SuspendedGuard(AsyncStoreState& s, ResumableCall& call) : state(s), level(s.suspended.size()) {
-    state.suspended.push_back({&call});
+  AsyncStoreState::Suspended node;
+  SuspendedGuard(AsyncStoreState& s, ResumableCall& call) : state(s), node{&call, s.innermost} {
+    state.innermost = &node;
   }
-  ~SuspendedGuard() { state.suspended.resize(std::min(state.suspended.size(), level)); }
+  ~SuspendedGuard() {
+    for (AsyncStoreState::Suspended** p = &state.innermost; *p; p = &(*p)->outer) {
+      if (*p == &node) {
+        *p = node.outer;
+        break;
+      }
+    }
+  }
   SuspendedGuard(const SuspendedGuard&) = delete;
   SuspendedGuard& operator=(const SuspendedGuard&) = delete;
 };
@@ -194,10 +209,10 @@ struct SuspendedGuard {
 // A nested call runs while its parent's host function awaits it: the one child of that level.
 struct ChildGuard {
   AsyncStoreState& state;
-  size_t level;
-  ChildGuard(AsyncStoreState& s, size_t l) : state(s), level(l) { state.suspended[level].child_running = true; }
+  AsyncStoreState::Suspended* level;
+  ChildGuard(AsyncStoreState& s, AsyncStoreState::Suspended* l) : state(s), level(l) { level->child_running = true; }
   ~ChildGuard() {
-    if (level < state.suspended.size()) state.suspended[level].child_running = false;
+    if (state.suspended_here(level)) level->child_running = false;  // else its frame is gone already
   }
   ChildGuard(const ChildGuard&) = delete;
   ChildGuard& operator=(const ChildGuard&) = delete;
@@ -272,11 +287,10 @@ asio::awaitable<std::vector<Value>> drive_nested_call(Caller caller, Func func, 
   AsyncStoreState& state = async_state(*store);
   if (!func) throw Error("nested call: empty function");
   if (Access::owner(func) != store.get()) throw Error("nested call: the function belongs to another store");
-  if (!parent || state.suspended.empty() || state.suspended.back().call != parent ||
-      state.suspended.back().child_running)
+  if (!parent || !state.innermost || state.innermost->call != parent || state.innermost->child_running)
     throw Error("nested call: only the async host function a guest is suspended in may call back into its store, "
                 "one call at a time");
-  ChildGuard child(state, state.suspended.size() - 1);
+  ChildGuard child(state, state.innermost);
   CallLimits limits;
   limits.slice = parent->limits().slice;  // budgets and the deadline are the parent's (nesting)
   co_return co_await run_call(store, Access::func(func), std::move(args), limits, parent);

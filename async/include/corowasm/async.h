@@ -256,7 +256,7 @@ struct CallCompletion {
 };
 
 // Start `func` under the guest's driver on `ex` and complete `token` with its results
-// converted by result_of (std::vector<Value> -> R; R{} on failure). An empty `func` completes
+// converted by result_of, a captureless lambda (std::vector<Value> -> R; R{} on failure). An empty `func` completes
 // at once with errc::bad_call and the message `missing`. The completion goes through the
 // handler's own executor; cancelling the handler's slot cancels the guest (co_spawn connects
 // it to the coroutine's cancellation state). Arguments travel through async_initiate (not
@@ -266,6 +266,7 @@ template <class R, class Token, class ResultOf>
 auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std::vector<Value> args,
                    CallOptions options, ResultOf result_of, Token&& token,
                    std::optional<Caller> nested = std::nullopt) {
+  static_assert(std::is_empty_v<ResultOf> && std::is_default_constructible_v<ResultOf>, "result_of: a captureless lambda");
   CallError* sink = error_sink(token);
   auto&& inner = inner_token(std::forward<Token>(token));
   using Inner = std::conditional_t<std::is_rvalue_reference_v<decltype(inner_token(std::forward<Token>(token)))>,
@@ -276,14 +277,11 @@ auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std
          CallOptions options, ResultOf result_of, CallError* sink, std::optional<Caller> nested) {
         if (sink) *sink = CallError{};
         auto handler_ex = asio::get_associated_executor(handler, ex);
-        auto finish = [sink, result_of](auto& h, CallError e, std::vector<Value> r) {
+        (void)result_of;  // stateless: made again where it is used, so no handler carries it
+        auto finish = [sink](auto& h, CallError e, std::vector<Value> r) {
           if (sink) *sink = e;
-          if constexpr (std::is_void_v<R>) {
-            (void)result_of;
-            std::move(h)(Completion::first(e));
-          } else {
-            std::move(h)(Completion::first(e), e ? R{} : result_of(std::move(r)));
-          }
+          if constexpr (std::is_void_v<R>) std::move(h)(Completion::first(e));
+          else std::move(h)(Completion::first(e), e ? R{} : ResultOf{}(std::move(r)));
         };
         if (!func) {
           asio::post(handler_ex, [h = std::move(handler), finish, missing = std::move(missing)]() mutable {
