@@ -86,3 +86,26 @@ TEST_CASE("Linker: a store that used a Linker is freed with its last handle") {
   // The store's cache of what the Linker made holds no handle that would keep it alive.
   CHECK(witness.expired());
 }
+
+TEST_CASE("Linker: a redefinition reaches stores that used the old definition") {
+  Engine engine;
+  Linker linker;
+  auto adder = [](int32_t k) {
+    return [k](Caller&, std::span<const Value> a, std::span<Value> r) { r[0] = Value::i32(a[0].as_i32() + a[1].as_i32() + k); };
+  };
+  linker.define("env", "add", {{ValType::I32, ValType::I32}, {ValType::I32}}, adder(0));
+  linker.define_module("lib", unit::compile(engine, "linker_lib"));
+  Module main_module = unit::compile(engine, "linker_main");
+  Store store(engine);
+  Instance before = linker.instantiate(store, main_module);
+  CHECK(before.call_sync("add", {Value::i32(1), Value::i32(2)})[0] == Value::i32(3));
+  CHECK(before.call_sync("next")[0] == Value::i32(1));
+  linker.define("env", "add", {{ValType::I32, ValType::I32}, {ValType::I32}}, adder(100));
+  linker.define_module("lib", unit::compile(engine, "linker_lib"));  // a fresh library instance
+  Instance after = linker.instantiate(store, main_module);
+  CHECK(after.call_sync("add", {Value::i32(1), Value::i32(2)})[0] == Value::i32(103));
+  CHECK(after.call_sync("next")[0] == Value::i32(1));
+  // Instances made before keep what they were linked with.
+  CHECK(before.call_sync("add", {Value::i32(1), Value::i32(2)})[0] == Value::i32(3));
+  CHECK(before.call_sync("next")[0] == Value::i32(2));
+}

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <map>
-#include <tuple>
 
 #include "runtime/handles.h"
 #include "runtime/store.h"
@@ -17,19 +16,22 @@ using namespace detail;
 struct Linker::ModuleDef {
   std::string name;
   Module module;
+  uint64_t id;  // as FuncDef::id
 };
 
 namespace {
 
-std::atomic<uint64_t> next_linker_id{1};
+// Definitions of every Linker are numbered from one counter, and a redefinition gets a new
+// number, so a store's cache never hands out a definition that was replaced.
+std::atomic<uint64_t> next_definition_id{1};
 
-// What the Linkers made in one store: keyed by (linker, definition), so a definition of one
-// Linker is made once per store however many instances import it. Raw pointers: the store owns
-// them, and a handle here (which keeps its store alive) would keep the store alive forever.
+// What the Linkers made in one store, by definition id: a definition is made once per store
+// however many instances import it. Raw pointers: the store owns them, and a handle here
+// (which keeps its store alive) would keep the store alive forever.
 struct LinkedInStore {
-  std::map<std::pair<uint64_t, size_t>, FuncInst*> funcs;
-  std::map<std::pair<uint64_t, std::string>, InstanceData*> instances;
-  std::vector<std::pair<uint64_t, std::string>> instantiating;  // a module importing itself, caught
+  std::map<uint64_t, FuncInst*> funcs;
+  std::map<uint64_t, InstanceData*> instances;
+  std::vector<uint64_t> instantiating;  // a module importing itself, caught
 };
 
 // The per-store host state behind Store::set_data / data.
@@ -41,7 +43,7 @@ struct UserData {
 
 std::any& Store::user_data() const { return layer_state<UserData>(*data_).value; }
 
-Linker::Linker() : id_(next_linker_id++) {}
+Linker::Linker() = default;
 
 void Linker::define(std::string module, std::string name, FuncType type, HostFn fn) {
   define(std::move(module), std::move(name),
@@ -52,10 +54,11 @@ void Linker::define(std::string module, std::string name, FuncMaker make) {
   for (FuncDef& d : funcs_) {
     if (d.module == module && d.name == name) {
       d.make = std::move(make);
+      d.id = next_definition_id++;
       return;
     }
   }
-  funcs_.push_back({std::move(module), std::move(name), std::move(make)});
+  funcs_.push_back({std::move(module), std::move(name), std::move(make), next_definition_id++});
 }
 
 void Linker::define_module(std::string name, Module module) {
@@ -63,10 +66,11 @@ void Linker::define_module(std::string name, Module module) {
   for (auto& d : modules_) {
     if (d->name == name) {
       d->module = std::move(module);
+      d->id = next_definition_id++;
       return;
     }
   }
-  modules_.push_back(std::make_shared<ModuleDef>(ModuleDef{std::move(name), std::move(module)}));
+  modules_.push_back(std::make_shared<ModuleDef>(ModuleDef{std::move(name), std::move(module), next_definition_id++}));
 }
 
 Imports Linker::imports_for(Store& store, const Module& module) const {
@@ -77,10 +81,9 @@ Imports Linker::imports_for(Store& store, const Module& module) const {
     if (imports.find(imp.module, imp.name)) continue;
     // A host function?
     bool found = false;
-    for (size_t i = 0; i < funcs_.size() && !found; ++i) {
-      const FuncDef& d = funcs_[i];
+    for (const FuncDef& d : funcs_) {
       if (d.module != imp.module || d.name != imp.name) continue;
-      auto key = std::pair(id_, i);
+      uint64_t key = d.id;
       auto it = made.funcs.find(key);
       if (it == made.funcs.end()) {
         Func f = d.make(store);
@@ -91,12 +94,13 @@ Imports Linker::imports_for(Store& store, const Module& module) const {
       }
       imports.define(imp.module, imp.name, Access::make_func(Access::store(store), it->second));
       found = true;
+      break;
     }
     if (found) continue;
     // An export of a defined module, instantiated in this store on first use.
     for (const auto& d : modules_) {
       if (d->name != imp.module) continue;
-      auto key = std::pair(id_, d->name);
+      uint64_t key = d->id;
       auto it = made.instances.find(key);
       if (it == made.instances.end()) {
         for (const auto& k : made.instantiating)

@@ -418,11 +418,11 @@ class Linker {
   struct FuncDef {
     std::string module, name;
     FuncMaker make;
+    uint64_t id;  // process-unique, fresh when redefined: names it in each store's cache
   };
   struct ModuleDef;
   std::vector<FuncDef> funcs_;
   std::vector<std::shared_ptr<ModuleDef>> modules_;
-  uint64_t id_;  // names this Linker's definitions in each store's cache
 };
 
 class Store {
