@@ -44,6 +44,9 @@ std::string to_string(const Value& v) {
     case ValType::I64: std::snprintf(buf, sizeof buf, "%lld", (long long)v.as_i64()); break;
     case ValType::F32: std::snprintf(buf, sizeof buf, "%.9g", double(v.as_f32())); break;
     case ValType::F64: std::snprintf(buf, sizeof buf, "%.17g", v.as_f64()); break;
+    case ValType::V128:
+      std::snprintf(buf, sizeof buf, "0x%016llx%016llx", (unsigned long long)v.hi, (unsigned long long)v.bits);
+      break;
     case ValType::FuncRef:
     case ValType::ExternRef:
       if (v.is_null()) std::snprintf(buf, sizeof buf, "null");

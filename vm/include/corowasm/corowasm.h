@@ -69,9 +69,12 @@ inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::Ex
 
 // A typed Wasm value. `bits` holds i32 zero-extended, floats as their IEEE bit pattern (so NaN
 // payloads survive), and references as an opaque non-zero word (0 is the null reference).
+// A v128 keeps its low 8 bytes (lanes 0.. in little-endian order) in `bits`, its high 8 in `hi`;
+// `hi` is 0 for every other type.
 struct Value {
   ValType type = ValType::I32;
   uint64_t bits = 0;
+  uint64_t hi = 0;
 
   static Value i32(int32_t v) { return {ValType::I32, uint32_t(v)}; }
   static Value i64(int64_t v) { return {ValType::I64, uint64_t(v)}; }
@@ -82,6 +85,20 @@ struct Value {
   // A host reference: any word the host chooses except 0, which is null.
   static Value externref(uint64_t host_word) { return {ValType::ExternRef, host_word}; }
   static Value null(ValType ref_type) { return {ref_type, 0}; }
+  // A v128 from its two halves: byte i of the vector is byte i of lo (i < 8) or of hi.
+  static Value v128(uint64_t lo, uint64_t hi) { return {ValType::V128, lo, hi}; }
+  // A v128 from its 16 bytes in memory order (lane 0 first).
+  static Value v128_bytes(const uint8_t (&b)[16]) {
+    Value v{ValType::V128, 0, 0};
+    std::memcpy(&v.bits, b, 8);
+    std::memcpy(&v.hi, b + 8, 8);
+    return v;
+  }
+  // The 16 bytes of a v128 in memory order.
+  void v128_bytes(uint8_t (&out)[16]) const {
+    std::memcpy(out, &bits, 8);
+    std::memcpy(out + 8, &hi, 8);
+  }
 
   int32_t as_i32() const { return int32_t(uint32_t(bits)); }
   int64_t as_i64() const { return int64_t(bits); }
