@@ -86,18 +86,17 @@ TEST_CASE("features: memory64 and multiple memories") {
                            "multiple memories are not supported", 21);
 }
 
-TEST_CASE("features: typed function references, GC and SIMD") {
+TEST_CASE("features: typed function references and GC") {
   // Type forms other than func (0x60): the form at 11.
   refused(module({{1, {0x01, 0x5F, 0x00}}}), "garbage collection (struct type) is not supported", 11);
   refused(module({{1, {0x01, 0x5E, 0x7F, 0x00}}}), "garbage collection (array type) is not supported", 11);
   refused(module({{1, {0x01, 0x4E, 0x00}}}), "garbage collection (recursive type group) is not supported", 11);
   refused(module({{1, {0x01, 0x50, 0x00, 0x60, 0x00, 0x00}}}), "garbage collection (subtype) is not supported", 11);
   refused(module({{1, {0x01, 0x61, 0x00, 0x00}}}), "malformed function type", 11);
-  // Parameter types, at 13: (ref null 0), anyref, v128, and a byte of no proposal.
+  // Parameter types, at 13: (ref null 0), anyref, and a byte of no proposal.
   refused(module({{1, {0x01, 0x60, 0x01, 0x63, 0x00, 0x00}}}), "typed function references (ref types) are not supported", 13);
   refused(module({{1, {0x01, 0x60, 0x01, 0x6E, 0x00}}}),
           "garbage collection (reference types such as anyref, eqref, i31ref) is not supported", 13);
-  refused(module({{1, {0x01, 0x60, 0x01, 0x7B, 0x00}}}), "SIMD (v128) is not supported yet", 13);
   refused(module({{1, {0x01, 0x60, 0x01, 0x60, 0x00}}}), "malformed value type", 13);
   // Table element types, at 11: a GC reference, and v128, which is no reference type at all.
   refused(module({{4, {0x01, 0x6E, 0x00, 0x01}}}),
@@ -107,6 +106,5 @@ TEST_CASE("features: typed function references, GC and SIMD") {
   refused(function({0xD5, 0x00}), "typed function references (br_on_null instruction) are not supported", kCodeAt);
   refused(function({0xD3}), "garbage collection (ref.eq instruction) is not supported", kCodeAt);
   refused(function({0xFB, 0x00, 0x00}), "garbage collection (struct, array and i31 instructions) is not supported", kCodeAt);
-  refused(function({0xFD, 0x0C}), "SIMD instructions are not supported yet", kCodeAt);
   refused(function({0x27}), "illegal opcode", kCodeAt);
 }

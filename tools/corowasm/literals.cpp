@@ -4,10 +4,12 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <vector>
 
 namespace corowasm::cli {
 
@@ -47,7 +49,8 @@ struct Scanner {
 };
 
 [[noreturn]] void not_a(std::string_view text, ValType t, const char* forms) {
-  throw Error("argument \"" + std::string(text) + "\" is not an " + to_string(t) + " (" + forms + ")");
+  throw Error("argument \"" + std::string(text) + "\" is not " + (t == ValType::V128 ? "a " : "an ") + to_string(t) +
+              " (" + forms + ")");
 }
 
 [[noreturn]] void out_of_range(std::string_view text, ValType t, const std::string& why) {
@@ -166,6 +169,61 @@ Value parse_float(std::string_view text, ValType t) {
   else return Value::f64_bits(sign | magnitude);
 }
 
+// A v128 as v128.const writes it without the instruction: a shape and its lanes separated by
+// spaces ("i32x4 1 2 3 4", lane 0 first), or 0x and up to 32 hex digits, the vector as one
+// 128-bit number (as --invoke prints it).
+Value parse_v128(std::string_view text) {
+  const char* forms = "\"<i8x16|i16x8|i32x4|i64x2|f32x4|f64x2> <lanes...>\" or 0x and up to 32 hex digits";
+  std::vector<std::string_view> words;
+  for (size_t i = 0; i < text.size();) {
+    size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    if (j > i) words.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  uint8_t bytes[16] = {};
+  if (words.size() == 1 && words[0].starts_with("0x")) {
+    std::string digits;
+    Scanner s{words[0].substr(2)};
+    if (s.digits(true, digits) == 0 || !s.done()) not_a(text, ValType::V128, forms);
+    if (digits.size() > 32) out_of_range(text, ValType::V128, "at most 32 hex digits");
+    for (size_t k = 0; k < digits.size(); ++k) {  // the last digit is the lowest nibble of byte 0
+      char c = digits[digits.size() - 1 - k];
+      uint8_t nibble = uint8_t(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      bytes[k / 2] |= uint8_t(nibble << (4 * (k % 2)));
+    }
+    return Value::v128(bytes);
+  }
+  struct Shape {
+    std::string_view name;
+    int lanes;
+    ValType lane_type;
+  };
+  constexpr Shape kShapes[] = {{"i8x16", 16, ValType::I32}, {"i16x8", 8, ValType::I32}, {"i32x4", 4, ValType::I32},
+                               {"i64x2", 2, ValType::I64},  {"f32x4", 4, ValType::F32}, {"f64x2", 2, ValType::F64}};
+  const Shape* shape = nullptr;
+  for (const Shape& s : kShapes)
+    if (!words.empty() && words[0] == s.name) shape = &s;
+  if (!shape) not_a(text, ValType::V128, forms);
+  if (int(words.size()) != 1 + shape->lanes)
+    throw Error("argument \"" + std::string(text) + "\" needs " + std::to_string(shape->lanes) + " lanes for " +
+                std::string(shape->name));
+  const int width = 16 / shape->lanes;
+  for (int i = 0; i < shape->lanes; ++i) {
+    std::string_view lane = words[size_t(1 + i)];
+    Value v = parse_literal(lane, shape->lane_type);
+    if (width < 4) {  // i8 and i16 lanes: -2^(N-1) to 2^N-1, as the text format's iN
+      int64_t n = lane.starts_with("-") ? int64_t(int32_t(uint32_t(v.bits))) : int64_t(uint32_t(v.bits));
+      int64_t lo = -(int64_t(1) << (8 * width - 1)), hi = (int64_t(1) << (8 * width)) - 1;
+      if (n < lo || n > hi)
+        out_of_range(lane, ValType::I32,
+                     std::string(shape->name) + " lanes are " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    std::memcpy(bytes + i * width, &v.bits, size_t(width));
+  }
+  return Value::v128(bytes);
+}
+
 }  // namespace
 
 Value parse_literal(std::string_view text, ValType t) {
@@ -174,6 +232,7 @@ Value parse_literal(std::string_view text, ValType t) {
     case ValType::I64: return parse_integer(text, t);
     case ValType::F32: return parse_float<float>(text, t);
     case ValType::F64: return parse_float<double>(text, t);
+    case ValType::V128: return parse_v128(text);
     default: throw Error("cannot pass an argument of type " + std::string(to_string(t)) + " from the command line");
   }
 }

@@ -13,6 +13,9 @@ namespace corowasm::cli {
 //   f32, f64  decimal (1.5, 1e-38, 4.9e-324), hex (0x1.8p3), inf, nan, nan:0x<payload>, each
 //             with an optional sign; rounded to nearest, ties to even; one that rounds to
 //             infinity is out of range
+//   v128      a shape and its lanes, space-separated, as v128.const takes them ("i32x4 1 2 3 4",
+//             lane 0 first; i8/i16 lanes -2^(N-1) to 2^N-1), or 0x and up to 32 hex digits: the
+//             vector as one 128-bit number, as --invoke prints v128 results
 // `_` may separate two digits. Throws Error saying what is wrong; also for a type that has no
 // literal (references).
 Value parse_literal(std::string_view text, ValType t);

@@ -173,6 +173,7 @@ Global Store::global(GlobalType type, Value init) {
   auto g = std::make_unique<GlobalInst>();
   g->type = type;
   g->value = init.bits;
+  g->hi = init.hi;
   data_->globals.push_back(std::move(g));
   return Global(data_, data_->globals.back().get());
 }
@@ -209,12 +210,16 @@ TableType Table::type() const {
   return t;
 }
 
-Value Global::get() const { return to_value(global_->type.type, global_->value); }
+Value Global::get() const {
+  if (global_->type.type == ValType::V128) return Value::v128(global_->value, global_->hi);
+  return to_value(global_->type.type, global_->value);
+}
 void Global::set(const Value& v) const {
   if (!global_->type.mut) throw Error("global is immutable");
   if (v.type != global_->type.type) throw Error("global value has the wrong type");
   check_ref_owner(*store_, v);
   global_->value = v.bits;
+  global_->hi = v.hi;
 }
 GlobalType Global::type() const { return global_->type; }
 

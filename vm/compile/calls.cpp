@@ -51,7 +51,7 @@ void FunctionCompiler::compile_call_indirect(bool tail) {
   check_top(ft.params, false);
   uint32_t base = height() - n;
   // The index sits right above the arguments.
-  uint32_t idx_slot = slot_of(idx, height());
+  uint32_t idx_slot = slot_of(idx);
   materialize_top(n);
   truncate_stack(base);
   uint32_t args_slot = temp_slot(base);

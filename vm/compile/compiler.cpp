@@ -35,9 +35,18 @@ void FunctionCompiler::compile() {
     locals_.insert(locals_.end(), count, t);
   }
   num_locals_ = uint32_t(locals_.size());
-  fc_->num_params = uint32_t(type_->params.size());
-  fc_->num_results = uint32_t(type_->results.size());
-  fc_->num_locals = num_locals_;
+  local_slots_.resize(num_locals_);
+  uint32_t slots = 0;
+  for (uint32_t i = 0; i < num_locals_; ++i) {
+    if (i == type_->params.size()) fc_->num_params = slots;
+    local_slots_[i] = slots;
+    slots += slot_width(locals_[i]);
+  }
+  if (num_locals_ == type_->params.size()) fc_->num_params = slots;
+  num_local_slots_ = max_slots_ = slots;
+  fc_->num_locals = slots;
+  fc_->num_results = 0;
+  for (ValType t : type_->results) fc_->num_results += slot_width(t);
 
   Control fn;
   fn.kind = Op::Call;
@@ -49,8 +58,8 @@ void FunctionCompiler::compile() {
     uint8_t b = r_.u8();
     uint32_t code = b;
     uint8_t prefix = 0;
-    if (b == 0xFC) {
-      prefix = 0xFC;
+    if (b == 0xFC || b == 0xFD) {
+      prefix = b;
       code = r_.u32();
     }
     std::optional<Op> op = decode_op(prefix, code);
@@ -63,7 +72,7 @@ void FunctionCompiler::compile() {
   if (!r_.at_end()) r_.fail("section size mismatch");
   // Results need max(params, results) slots even for empty bodies.
   uint32_t min_slots = std::max(fc_->num_locals, fc_->num_results);
-  fc_->frame_slots = std::max(min_slots, num_locals_ + max_height_);
+  fc_->frame_slots = std::max(min_slots, max_slots_);
   code_.shrink_to_fit();
   fc_->offsets.shrink_to_fit();
 }
@@ -77,6 +86,7 @@ void FunctionCompiler::compile_instruction(Op op) {
     case OpInfo::Store: return translate_memarg(op, oi);
     case OpInfo::Special: break;
   }
+  if (is_simd(op)) return translate_simd(op);
 
   switch (op) {
     case Op::Unreachable:

@@ -50,7 +50,7 @@ bool FunctionCompiler::branch_values_in_place(const Control& target) const {
   if (n >= kMoveArity) return top_settled(n) && height() - n == target.height;
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
-    if (o.kind != Operand::Temp || o.slot != temp_slot(target.height + i)) return false;
+    if (o.kind != Operand::Temp || o.slot != label_slot(target, i)) return false;
   }
   return true;
 }
@@ -62,9 +62,9 @@ void FunctionCompiler::copy_branch_values(const Control& target) {
   // or Const sources do not alias the temporaries.
   for (uint32_t i = 0; i < n; ++i) {
     const Operand& o = stack_[height() - n + i];
-    uint32_t dst = temp_slot(target.height + i);
+    uint32_t dst = label_slot(target, i);
     if (o.kind == Operand::Const) emit_const(o.value, dst);
-    else if (o.slot != dst) emit_copy(o.slot, dst);
+    else if (o.slot != dst) emit_copy(o.slot, dst, o.type);
   }
 }
 
@@ -92,7 +92,10 @@ void FunctionCompiler::emit_return() {
   if (!reachable()) return;
   if (n == 1) {
     const Operand& o = stack_.back();
-    if (o.kind == Operand::Const) {
+    if (o.type == ValType::V128) {
+      if (o.slot != 0) emit_copy(o.slot, 0, o.type);
+      emit(&h_return, ImmBr{0});
+    } else if (o.kind == Operand::Const) {
       emit_const(o.value, 0);
       emit(&h_return, ImmBr{0});
     } else if (o.slot == 0) {
@@ -126,11 +129,7 @@ void FunctionCompiler::close_arm(const Control& c) {
 void FunctionCompiler::translate_block(Op op) {
   BlockType bt = read_block_type();
   std::optional<Operand> cond;
-  uint32_t cond_pos = 0;
-  if (op == Op::If) {
-    cond = pop(ValType::I32);
-    cond_pos = height();
-  }
+  if (op == Op::If) cond = pop(ValType::I32);
   uint32_t np = uint32_t(bt.params.size());
   if (height() < ctrl_.back().height + np && !ctrl_.back().unreachable) invalid("type mismatch");
   check_top(bt.params, true);  // inside, the params have their declared types
@@ -145,7 +144,7 @@ void FunctionCompiler::translate_block(Op op) {
   c.height = height() - np;
   c.unreachable = false;
   // The condition slot lies above the params: consume it before pushing the frame.
-  if (op == Op::If && reachable()) c.else_fixup = cond_branch(*cond, cond_pos, false);
+  if (op == Op::If && reachable()) c.else_fixup = cond_branch(*cond, false);
   if (op == Op::Loop) {
     c.loop_start = label_here();
     producer_.start = kNoCode;
@@ -208,18 +207,17 @@ void FunctionCompiler::translate_br() {
 void FunctionCompiler::translate_br_if() {
   uint32_t depth = r_.u32();
   Operand cond = pop(ValType::I32);
-  uint32_t cond_pos = height();
   Control& target = label(depth);
   check_top(target.label_types(), true);  // br_if leaves the label's types
   if (!reachable()) return;
   // Before the branch: both paths see the settled values.
   settle_branch_values(uint32_t(target.label_types().size()));
   if (!is_function_label(target) && branch_values_in_place(target)) {
-    if (std::optional<Fixup> f = cond_branch(cond, cond_pos, true)) attach(target, *f);
+    if (std::optional<Fixup> f = cond_branch(cond, true)) attach(target, *f);
     return;
   }
   // Values must move first: skip over the move and the jump when the condition fails.
-  std::optional<Fixup> skip = cond_branch(cond, cond_pos, false);
+  std::optional<Fixup> skip = cond_branch(cond, false);
   branch_out(target);
   if (skip) patch(*skip, label_here());
   producer_.start = kNoCode;
@@ -231,7 +229,6 @@ void FunctionCompiler::translate_br_table() {
   std::vector<uint32_t> depths(count + 1);
   for (uint32_t i = 0; i <= count; ++i) depths[i] = r_.u32();
   Operand idx = pop(ValType::I32);
-  uint32_t idx_pos = height();
   size_t arity = label(depths[count]).label_types().size();
   std::unordered_set<uint32_t> checked;
   for (uint32_t d : depths) {
@@ -242,7 +239,7 @@ void FunctionCompiler::translate_br_table() {
   }
   if (reachable()) {
     settle_branch_values(uint32_t(arity));  // before the index: every entry sees them settled
-    uint32_t s = slot_of(idx, idx_pos);
+    uint32_t s = slot_of(idx);
     size_t at = code_.size();
     code_.resize(at + 2 + (count + 2) / 2);
     acc_valid_ = false;

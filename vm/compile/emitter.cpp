@@ -47,7 +47,11 @@ void FunctionCompiler::note_source(size_t at) {
 }
 
 // Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).
-void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst) {
+void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst, ValType t) {
+  if (t == ValType::V128) {
+    emit(&h_copy_v128, ImmSD{src, dst});  // 64-bit accumulator: holds no v128
+    return;
+  }
   if (reachable() && last_start_ != kNoCode && code_[last_start_].handler == &h_copy &&
       last_start_ + cells_of<ImmSD> == code_.size()) {
     ImmSD first = imm<ImmSD>(&code_[last_start_]);

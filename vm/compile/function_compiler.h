@@ -70,7 +70,8 @@ struct Operand {
   ValType type = kUnknown;
   Kind kind = Temp;
   uint32_t slot = 0;   // Temp: its canonical slot; Local: the local's slot
-  uint64_t value = 0;  // Const: the bits
+  uint64_t value = 0;  // Const: the bits (never a v128: v128.const materialises at once)
+  uint32_t home = 0;   // its stack position's canonical slot (set by push_operand)
 };
 
 // A branch whose int32 target is filled in when the label's address is known.
@@ -160,7 +161,8 @@ class FunctionCompiler {
   // Does the accumulator hold `slot` right now (nothing emitted since it was produced)?
   bool in_acc(uint32_t slot) const { return reachable() && acc_valid_ && acc_slot_ == slot; }
   void emit_const(uint64_t k, uint32_t dst) { note_acc(emit(&h_const, ImmKD{k, dst}), dst); }
-  void emit_copy(uint32_t src, uint32_t dst);
+  // Copy a value of type t (one slot, or a v128's two).
+  void emit_copy(uint32_t src, uint32_t dst, ValType t = ValType::I32);
   // Register the instruction emitted at `at` as the producer of `dst` (and the accumulator).
   void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, Producer::Form form, uint32_t a, uint32_t b,
                      uint64_t k, uint32_t shift = 0);
@@ -174,19 +176,33 @@ class FunctionCompiler {
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
   Addr take_address_add(const Operand& addr, ImmMemAdd& fused);
-  // Emit a conditional branch on the popped i32 `cond` (from stack position `cond_pos`), taken
-  // when the condition holds (when_true) or does not hold; its target is left to the caller
-  // (nullopt in unreachable code). Fuses with the comparison that produced `cond`.
-  std::optional<Fixup> cond_branch(const Operand& cond, uint32_t cond_pos, bool when_true);
+  // Emit a conditional branch on the popped i32 `cond`, taken when the condition holds
+  // (when_true) or does not hold; its target is left to the caller (nullopt in unreachable
+  // code). Fuses with the comparison that produced `cond`.
+  std::optional<Fixup> cond_branch(const Operand& cond, bool when_true);
 
   // ---- operand stack (operand_stack.cpp) ----
   uint32_t height() const { return uint32_t(stack_.size()); }
-  uint32_t temp_slot(uint32_t pos) const { return num_locals_ + pos; }
-  // Every push goes through here: deferred_ lists the stack positions of deferred operands.
-  void push_operand(const Operand& o);
-  void push(ValType t) { push_operand(Operand{t, Operand::Temp, temp_slot(height()), 0}); }
-  void push_local(uint32_t idx) { push_operand(Operand{locals_[idx], Operand::Local, idx, 0}); }
-  void push_const(ValType t, uint64_t bits) { push_operand(Operand{t, Operand::Const, temp_slot(height()), bits}); }
+  // Slots: the locals take the first num_local_slots_ (in order, a v128 two), then each
+  // stack position the slots of its value's type, so position p's canonical slot depends on
+  // the types below it. A position's slot is known from p = 0 up to the top (p == height()).
+  uint32_t next_slot() const {
+    return stack_.empty() ? num_local_slots_ : stack_.back().home + slot_width(stack_.back().type);
+  }
+  uint32_t temp_slot(uint32_t pos) const { return pos < height() ? stack_[pos].home : next_slot(); }
+  // The slot of value i of a branch to `target` (its values start at the label's height).
+  uint32_t label_slot(const Control& target, uint32_t i) const {
+    uint32_t s = temp_slot(target.height);
+    Types types = target.label_types();
+    for (uint32_t j = 0; j < i; ++j) s += slot_width(types[j]);
+    return s;
+  }
+  // Every push goes through here: it gives the operand its home (and a Temp or Const its
+  // slot); deferred_ lists the stack positions of deferred operands.
+  void push_operand(Operand o);
+  void push(ValType t) { push_operand(Operand{t, Operand::Temp, 0, 0}); }
+  void push_local(uint32_t idx) { push_operand(Operand{locals_[idx], Operand::Local, local_slots_[idx], 0}); }
+  void push_const(ValType t, uint64_t bits) { push_operand(Operand{t, Operand::Const, 0, bits}); }
   void push_values(Types types) {
     for (ValType t : types) push(t);
   }
@@ -202,15 +218,15 @@ class FunctionCompiler {
     std::array<Operand, N> vals;
     for (size_t i = N; i-- > 0;) vals[i] = pop(types[i]);
     std::array<uint32_t, N> slots;
-    for (size_t i = 0; i < N; ++i) slots[i] = slot_of(vals[i], height() + uint32_t(i));
+    for (size_t i = 0; i < N; ++i) slots[i] = slot_of(vals[i]);
     return slots;
   }
   // Check that the top values have `types` and leave them there (as the label's types, for
   // br_if, when `retype`): a peek at the top of the stack.
   void check_top(Types types, bool retype);
-  // The slot holding `o`, which was just popped from stack position `pos`; constants are
-  // written to that position's slot first.
-  uint32_t slot_of(const Operand& o, uint32_t pos);
+  // The slot holding `o`, which was just popped; a constant is written to its position's slot
+  // first.
+  uint32_t slot_of(const Operand& o);
   // Make stack entry `pos` a Temp in its canonical slot.
   void materialize(uint32_t pos);
   // Materialise the deferred operands that `pred` selects, bottom to top.
@@ -267,13 +283,17 @@ class FunctionCompiler {
   void compile_instruction(Op op);                      // compiler.cpp
   void translate_unary(Op op, const OpInfo& oi);        // numeric.cpp
   void translate_binary(Op op, const OpInfo& oi);
-  void translate_memarg(Op op, const OpInfo& oi);       // memory.cpp
+  // A memarg of an access of `bytes` (its natural alignment): checks it, returns the offset.
+  uint64_t memarg(uint32_t bytes);                       // memory.cpp
+  void translate_memarg(Op op, const OpInfo& oi);
   void translate_memory(Op op);
   void translate_local(Op op);                          // variables.cpp
   void translate_global(Op op);
   void translate_select(Op op);
   void translate_table(Op op);                          // tables.cpp
   void translate_ref(Op op);
+  void translate_simd(Op op);                           // simd.cpp
+  uint32_t lane_index(uint32_t lanes);
   void compile_call(uint32_t func_index, bool tail);    // calls.cpp
   void compile_call_indirect(bool tail);
   void need_memory(uint32_t idx = 0) {
@@ -293,7 +313,10 @@ class FunctionCompiler {
   FuncCode* fc_;
   std::vector<Cell>& code_ = fc_->code;
   std::vector<ValType> locals_;
-  uint32_t num_locals_ = 0;
+  std::vector<uint32_t> local_slots_;  // the slot of each local
+  uint32_t num_locals_ = 0;            // locals (params included), by index
+  uint32_t num_local_slots_ = 0;       // the slots they take
+  uint32_t max_slots_ = 0;             // the frame's slots in use at most
   std::vector<Operand> stack_;
   std::vector<uint32_t> deferred_;  // positions of the non-Temp operands in stack_, ascending
   // The last check_top: the top `n` values had types `types` at stack height `height`, and
@@ -309,7 +332,6 @@ class FunctionCompiler {
   uint32_t low_water_ = 0;
   uint64_t control_epoch_ = 0;
   std::vector<Control> ctrl_;
-  uint32_t max_height_ = 0;
   size_t op_offset_ = 0;
   Producer producer_;
   Producer prev_producer_;  // the producer right before producer_, if adjacent

@@ -10,7 +10,7 @@ namespace corowasm::detail {
 
 using Form = Producer::Form;
 
-std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, uint32_t cond_pos, bool when_true) {
+std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool when_true) {
   auto branch = [&](Handler h, const auto& imm, size_t rel_offset) -> std::optional<Fixup> {
     size_t at = emit(h, imm);
     if (at == kNoCode) return std::nullopt;
@@ -70,7 +70,7 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, uint32_t
       }
     }
   }
-  uint32_t c = slot_of(cond, cond_pos);
+  uint32_t c = slot_of(cond);
   bool acc = in_acc(c);
   return branch(when_true ? (acc ? &h_br_nz_acc : &h_br_nz) : (acc ? &h_br_z_acc : &h_br_z), ImmBrS{c, 0},
                 offsetof(ImmBrS, rel));

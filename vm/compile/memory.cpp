@@ -6,17 +6,21 @@
 
 namespace corowasm::detail {
 
-void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
+uint64_t FunctionCompiler::memarg(uint32_t bytes) {
   size_t at_align = r_.offset();
   uint32_t align = r_.u32();
   if (align >= 64) r_.fail_at(at_align, "malformed memop flags");
   uint64_t offset = r_.u32();
   need_memory();
-  if ((1u << std::min(align, 31u)) > oi.size || align >= 32) invalid("alignment must not be larger than natural");
+  if ((1u << std::min(align, 31u)) > bytes || align >= 32) invalid("alignment must not be larger than natural");
+  return offset;
+}
+
+void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
+  uint64_t offset = memarg(oi.size);
   if (oi.family == OpInfo::Load) {
     Operand addr = pop(ValType::I32);
-    uint32_t pos = height();
-    uint32_t d = temp_slot(pos);
+    uint32_t d = temp_slot(height());
     ImmMemAdd fused{0, d, offset, 0, 0};
     Addr form = take_address_add(addr, fused);
     size_t at;
@@ -25,7 +29,7 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, Producer::Form::Load, 0, 0, 0);
     } else {
-      uint32_t a = slot_of(addr, pos);
+      uint32_t a = slot_of(addr);
       at = emit(load_handler(op, in_acc(a) ? Addr::AccSlot : Addr::Slot), ImmMem{a, d, offset});
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, Producer::Form::Load, a, 0, 0);
@@ -33,11 +37,9 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
     return;
   }
   Operand v = pop(oi.b);
-  uint32_t vpos = height();
   Operand addr = pop(ValType::I32);
-  uint32_t apos = height();
   if (v.kind == Operand::Const) {
-    emit(store_handler(op, true), ImmMemI{slot_of(addr, apos), 0, offset, v.value});
+    emit(store_handler(op, true), ImmMemI{slot_of(addr), 0, offset, v.value});
     return;
   }
   // A Temp value was computed after the address, so only Local values leave the address
@@ -48,8 +50,8 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
     emit(store_handler(op, false, form), fused);
     return;
   }
-  uint32_t a = slot_of(addr, apos);
-  uint32_t sv = slot_of(v, vpos);
+  uint32_t a = slot_of(addr);
+  uint32_t sv = slot_of(v);
   emit(store_handler(op, false, Addr::Slot, in_acc(sv)), ImmMem{a, sv, offset});
 }
 

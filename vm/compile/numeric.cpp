@@ -37,7 +37,7 @@ void FunctionCompiler::translate_binary(Op op, const OpInfo& oi) {
     at = emit(binary_handler(op, Operands::ConstSlot, in_acc(sb) ? Acc::Right : Acc::None), ImmISD{k, sb, d});
     dst_field = offsetof(ImmISD, d);
   } else {
-    sa = a.kind == Operand::Const ? slot_of(a, pos) : a.slot;  // both constant: a goes to its slot
+    sa = a.kind == Operand::Const ? slot_of(a) : a.slot;  // both constant: a goes to its slot
     if (b.kind == Operand::Const) {
       form = Form::SlotConst;
       k = b.value;

@@ -7,9 +7,11 @@
 
 namespace corowasm::detail {
 
-void FunctionCompiler::push_operand(const Operand& o) {
+void FunctionCompiler::push_operand(Operand o) {
+  o.home = next_slot();
+  if (o.kind != Operand::Local) o.slot = o.home;
   stack_.push_back(o);
-  max_height_ = std::max(max_height_, height());
+  max_slots_ = std::max(max_slots_, o.home + slot_width(o.type));
   if (o.kind == Operand::Temp) return;
   deferred_.push_back(height() - 1);
   if (deferred_.size() > kMaxDeferred) materialize(deferred_.front());
@@ -24,7 +26,7 @@ void FunctionCompiler::truncate_stack(uint32_t h) {
 Operand FunctionCompiler::pop_any() {
   Control& c = ctrl_.back();
   if (height() == c.height) {
-    if (c.unreachable) return Operand{kUnknown, Operand::Temp, temp_slot(height()), 0};
+    if (c.unreachable) return Operand{kUnknown, Operand::Temp, next_slot(), 0, next_slot()};
     invalid("type mismatch");
   }
   Operand o = stack_.back();
@@ -57,19 +59,16 @@ void FunctionCompiler::check_top(Types types, bool retype) {
   low_water_ = height();
 }
 
-uint32_t FunctionCompiler::slot_of(const Operand& o, uint32_t pos) {
-  if (o.kind == Operand::Const) {
-    emit_const(o.value, temp_slot(pos));
-    return temp_slot(pos);
-  }
+uint32_t FunctionCompiler::slot_of(const Operand& o) {
+  if (o.kind == Operand::Const) emit_const(o.value, o.slot);
   return o.slot;
 }
 
 void FunctionCompiler::materialize(uint32_t pos) {
   Operand& o = stack_[pos];
   if (o.kind == Operand::Temp) return;
-  uint32_t dst = temp_slot(pos);
-  if (o.kind == Operand::Local) emit_copy(o.slot, dst);
+  uint32_t dst = o.home;
+  if (o.kind == Operand::Local) emit_copy(o.slot, dst, o.type);
   else emit_const(o.value, dst);
   o.kind = Operand::Temp;
   o.slot = dst;
@@ -87,7 +86,7 @@ void FunctionCompiler::materialize_top(uint32_t n) {
 void FunctionCompiler::emit_move(uint32_t n, uint32_t dst) {
   if (!top_settled(n)) throw std::logic_error("compiler: branch values moved before they were settled");
   uint32_t src = temp_slot(height() - n);
-  if (src != dst) emit(&h_move, ImmMove{src, dst, n});
+  if (src != dst) emit(&h_move, ImmMove{src, dst, next_slot() - src});
 }
 
 }  // namespace corowasm::detail

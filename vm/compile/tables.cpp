@@ -78,7 +78,7 @@ void FunctionCompiler::translate_ref(Op op) {
       Operand v = pop_any();
       if (v.type != kUnknown && !is_ref(v.type)) invalid("type mismatch");
       uint32_t pos = height();
-      emit(&h_ref_is_null, ImmSD{slot_of(v, pos), temp_slot(pos)});
+      emit(&h_ref_is_null, ImmSD{slot_of(v), temp_slot(pos)});
       push(ValType::I32);
       return;
     }

@@ -19,6 +19,13 @@ ConstExpr read_const_expr(Reader& r, const ModuleData& m, ValType expected, uint
     size_t at = r.offset();
     uint8_t b = r.u8();
     std::optional<Op> op = decode_op(0, b);  // prefixed opcodes (0xFC, 0xFD) name no one-byte op
+    if (b == 0xFD) {  // of the SIMD instructions only v128.const (12) is constant
+      if (r.u32() != 12) throw ValidationError(at, "constant expression required");
+      uint64_t lo = r.fixed_u64(), hi = r.fixed_u64();
+      e.push_back({ConstOp::Bits, lo, Op::Nop, hi});
+      stack.push_back(ValType::V128);
+      continue;
+    }
     if (!op) {
       if (b == 0xFC || b == 0xFD) throw ValidationError(at, "constant expression required");
       r.fail_at(at, "illegal opcode");

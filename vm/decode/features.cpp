@@ -1,5 +1,5 @@
 // The byte values come from each proposal's binary format: exception handling (legacy and
-// exnref), threads, memory64, SIMD, typed function references, GC.
+// exnref), threads, memory64, typed function references, GC.
 #include "decode/features.h"
 
 namespace corowasm::detail {
@@ -35,7 +35,6 @@ const char* unsupported_type_form(uint8_t form) {
 
 const char* unsupported_value_type(uint8_t b) {
   switch (b) {
-    case 0x7B: return "SIMD (v128) is not supported yet";
     case 0x63:
     case 0x64: return "typed function references (ref types) are not supported";
     case 0x69:
@@ -48,7 +47,6 @@ const char* unsupported_value_type(uint8_t b) {
 
 const char* unsupported_opcode(uint8_t b) {
   switch (b) {
-    case 0xFD: return "SIMD instructions are not supported yet";
     case 0xFE: return "threads (atomic instructions) are not supported";
     case 0xFB: return "garbage collection (struct, array and i31 instructions) is not supported";
     case 0x06: return "exception handling (try instruction) is not supported";

@@ -13,7 +13,7 @@ const char* unsupported_section(uint8_t id);                    // 13: tag secti
 const char* unsupported_extern_kind(uint8_t kind, bool import);  // 4: tag
 const char* unsupported_limits(uint8_t flags, bool memory);     // 2-7: shared, 64-bit
 const char* unsupported_type_form(uint8_t form);                // struct, array, rec, sub
-const char* unsupported_value_type(uint8_t b);                  // v128, typed and GC references, exnref
-const char* unsupported_opcode(uint8_t b);                      // a first opcode byte: SIMD, atomics, EH, ...
+const char* unsupported_value_type(uint8_t b);                  // typed and GC references, exnref
+const char* unsupported_opcode(uint8_t b);                      // a first opcode byte: atomics, EH, ...
 
 }  // namespace corowasm::detail

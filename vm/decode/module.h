@@ -22,7 +22,7 @@ namespace corowasm::detail {
 // A constant expression (global initialisers, segment offsets, element items), pre-decoded.
 struct ConstOp {
   enum Kind : uint8_t {
-    Bits,       // push `value` (i32/i64/f32/f64 constants; ref.null is 0)
+    Bits,       // push `value` (i32/i64/f32/f64 constants; ref.null is 0; a v128.const with `hi`)
     RefFunc,    // push function `value`
     GlobalGet,  // push global `value`
     Binary,     // pop two, push `op` of them (a kConstExpr row of opcodes.def)
@@ -30,6 +30,7 @@ struct ConstOp {
   Kind kind;
   uint64_t value = 0;  // constant bits, function index or global index
   Op op = Op::Nop;
+  uint64_t hi = 0;     // Bits of a v128: the high half
 };
 using ConstExpr = std::vector<ConstOp>;
 
@@ -38,9 +39,9 @@ struct FuncCode {
   uint32_t func_index = 0;
   uint32_t type_index = 0;
   uint32_t type_id = 0;       // engine-wide canonical id of the signature
-  uint32_t num_params = 0;
+  uint32_t num_params = 0;    // in slots (isa/code.h: slot_width), as the two below
   uint32_t num_results = 0;
-  uint32_t num_locals = 0;    // params + declared locals, in slots
+  uint32_t num_locals = 0;    // params + declared locals
   uint32_t frame_slots = 0;   // locals + deepest operand stack
   size_t body_offset = 0;     // where the body starts in the module bytes (for messages)
   size_t body_size = 0;

@@ -14,6 +14,14 @@ CW_HANDLER(h_copy) {
   CW_NEXT_ACC(cells_of<ImmSD>, v);
 }
 
+CW_HANDLER(h_copy_v128) {
+  auto a = imm<ImmSD>(ip);
+  Slot lo = fp[a.s], hi = fp[a.s + 1];  // both read first: the two pairs may overlap
+  fp[a.d] = lo;
+  fp[a.d + 1] = hi;
+  CW_NEXT(cells_of<ImmSD>);
+}
+
 CW_HANDLER(h_copy2) {
   auto a = imm<ImmCopy2>(ip);
   fp[a.d1] = fp[a.s1];
@@ -76,6 +84,15 @@ CW_HANDLER(h_select) {
   Slot v = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];
   fp[a.d] = v;
   CW_NEXT_ACC(cells_of<ImmSelect>, v);
+}
+
+CW_HANDLER(h_select_v128) {
+  auto a = imm<ImmSelect>(ip);
+  uint32_t from = get<uint32_t>(fp, a.c) ? a.a : a.b;
+  Slot lo = fp[from], hi = fp[from + 1];
+  fp[a.d] = lo;
+  fp[a.d + 1] = hi;
+  CW_NEXT(cells_of<ImmSelect>);
 }
 
 CW_HANDLER(h_select_si) {

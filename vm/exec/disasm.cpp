@@ -8,6 +8,7 @@
 
 #include "decode/module.h"
 #include "isa/handlers.h"
+#include "isa/simd_op.h"
 
 namespace corowasm::detail {
 
@@ -63,6 +64,15 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[store_handler(op, false, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
         n[store_handler(op, false, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
       }
+    }
+    for (size_t i = size_t(Op::V128Load); i < size_t(Op::Count_); ++i) {
+      static constexpr uint32_t kCells[] = {
+          cells_of<ImmMem>,   cells_of<ImmMem>, cells_of<ImmMemLane>, cells_of<ImmMemLane>, cells_of<ImmV128>,
+          cells_of<ImmShuffle>, cells_of<ImmSD>, cells_of<ImmSSD>,     cells_of<ImmSSSD>,    cells_of<ImmSD>,
+          cells_of<ImmSSD>,   cells_of<ImmSD>,  cells_of<ImmLane>,     cells_of<ImmLane2>};
+      Handler h = simd_handler(Op(i));
+      // Instructions of the same semantics share a handler (relaxed_swizzle and swizzle): first name wins.
+      if (!n.count(h)) n[h] = {op_name(Op(i)), kCells[size_t(simd_info(Op(i)).shape)]};
     }
     for (size_t i = 0; i < size_t(Op::Count_); ++i)
       for (size_t j = 0; j < size_t(Op::Count_); ++j)

@@ -96,13 +96,20 @@ std::vector<TrapFrame> backtrace(const Thread& t, const Cell* ip, const FuncInst
 
 void read_host_args(const Thread& t, std::span<Value> out) {
   const FuncType& ft = *t.host_callee->type;
-  for (size_t i = 0; i < out.size(); ++i) out[i] = to_value(ft.params[i], t.host_args[i]);
+  const Slot* s = t.host_args;
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = load_value(ft.params[i], s);
+    s += slot_width(ft.params[i]);
+  }
 }
 
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results) {
   // The host may have re-entered Wasm and moved the stack: address everything afresh.
   Slot* out = t.stack + hc.args_off;
-  for (size_t i = 0; i < results.size(); ++i) out[i] = results[i].bits;
+  for (const Value& v : results) {
+    store_value(out, v);
+    out += slot_width(v.type);
+  }
   t.ip = hc.resume;
   t.fp = t.stack + hc.fp_off;
   t.inst = hc.inst;
@@ -122,7 +129,11 @@ CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {
   if (!t.grow(t.stack_top(), code->frame_slots)) throw Trap(TrapKind::CallStackExhausted);
   Slot* base = t.stack_top();  // grow may have moved the stack
   cs.base_off = size_t(base - t.stack);
-  for (size_t i = 0; i < args.size(); ++i) base[i] = args[i].bits;
+  Slot* s = base;
+  for (const Value& v : args) {
+    store_value(s, v);
+    s += slot_width(v.type);
+  }
   std::memset(base + code->num_params, 0, size_t(code->num_locals - code->num_params) * sizeof(Slot));
   *t.frame_top++ = Frame{code, kReturnToHost, base, t.inst};
   t.ip = code->code.data();
@@ -140,8 +151,11 @@ void end_call(Thread& t, const CallState& cs) {
 
 std::vector<Value> call_results(Thread& t, const CallState& cs) {
   std::vector<Value> results(cs.type->results.size());
-  Slot* out = t.stack + cs.base_off;
-  for (size_t i = 0; i < results.size(); ++i) results[i] = to_value(cs.type->results[i], out[i]);
+  const Slot* out = t.stack + cs.base_off;
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i] = load_value(cs.type->results[i], out);
+    out += slot_width(cs.type->results[i]);
+  }
   return results;
 }
 

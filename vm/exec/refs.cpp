@@ -20,6 +20,22 @@ CW_HANDLER(h_global_set) {
   CW_NEXT(cells_of<ImmIdxS>);
 }
 
+CW_HANDLER(h_global_get_v128) {
+  auto a = imm<ImmIdxS>(ip);
+  const GlobalInst* g = t->inst->globals[a.idx];
+  fp[a.s] = g->value;
+  fp[a.s + 1] = g->hi;
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
+CW_HANDLER(h_global_set_v128) {
+  auto a = imm<ImmIdxS>(ip);
+  GlobalInst* g = t->inst->globals[a.idx];
+  g->value = fp[a.s];
+  g->hi = fp[a.s + 1];
+  CW_NEXT(cells_of<ImmIdxS>);
+}
+
 CW_HANDLER(h_ref_is_null) {
   auto a = imm<ImmSD>(ip);
   put<uint32_t>(fp, a.d, fp[a.s] == 0);

@@ -115,6 +115,9 @@ template <class T>
     uint32_t lo; std::memcpy(&lo, &v, 4); fp[i] = lo;
   }
 }
+// Slots a value of type t takes in a frame: a v128 two (its low half first), others one.
+constexpr uint32_t slot_width(ValType t) { return t == ValType::V128 ? 2 : 1; }
+
 template <class T>
 inline uint64_t to_bits(T v) {
   Slot s; put<T>(&s, 0, v); return s;

@@ -37,6 +37,14 @@ struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a c
 struct ImmIdxS { uint32_t idx, s; };                   // global.get/set, ref.func, table.size ...
 struct ImmTable2 { uint32_t x, y, a, b, c; };          // table/memory bulk ops: indices + 3 slots
 
+// SIMD (exec/simd.cpp): a v128 takes slots s and s + 1.
+struct ImmSSSD { uint32_t a, b, c, d; };               // ternary
+struct ImmLane { uint32_t s, d, lane, pad; };          // extract_lane
+struct ImmLane2 { uint32_t a, b, d, lane; };           // replace_lane: a vector, b scalar
+struct ImmShuffle { uint32_t a, b, d, pad; uint8_t lanes[16]; };
+struct ImmV128 { uint64_t lo, hi; uint32_t d, pad; };
+struct ImmMemLane { uint32_t addr, v; uint64_t offset; uint32_t d, lane; };  // v: the vector operand
+
 // Two binary operators fused: inner = Op1(fp[x], y), result = Op2(inner, z) (or Op2(z, inner)),
 // where y and z are slots or constants depending on the shape:
 //   'A' inner (slot, k1), outer (inner, k2)        'B' inner (slot, k1), outer with slot z

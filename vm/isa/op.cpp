@@ -12,6 +12,7 @@ std::optional<Op> decode_op(uint8_t prefix, uint32_t code) {
 #define CW_BINARY(Name, prefix, code, text, OpT, Flags) case key(prefix, code): return Op::Name;
 #define CW_LOAD(Name, prefix, code, text, ValueT, MemT) case key(prefix, code): return Op::Name;
 #define CW_STORE(Name, prefix, code, text, ValueT, MemT) case key(prefix, code): return Op::Name;
+#define CW_SIMD(Name, code, text, Shape, ...) case key(0xFD, code): return Op::Name;
 #include "isa/opcodes.def"
     default: return std::nullopt;
   }
@@ -24,6 +25,7 @@ const char* op_name(Op op) {
 #define CW_BINARY(Name, prefix, code, text, OpT, Flags) text,
 #define CW_LOAD(Name, prefix, code, text, ValueT, MemT) text,
 #define CW_STORE(Name, prefix, code, text, ValueT, MemT) text,
+#define CW_SIMD(Name, code, text, Shape, ...) text,
 #include "isa/opcodes.def"
   };
   return op < Op::Count_ ? names[size_t(op)] : "?";

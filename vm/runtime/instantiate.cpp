@@ -45,23 +45,30 @@ uint64_t const_binary(Op op, uint64_t a, uint64_t b) {
   }
 }
 
-uint64_t eval_const(const ConstExpr& e, InstanceData& inst) {
-  std::vector<uint64_t> st;
+// A constant's bits: `lo` for every type, `hi` too for a v128.
+struct ConstBits {
+  uint64_t lo = 0, hi = 0;
+};
+
+ConstBits eval_const128(const ConstExpr& e, InstanceData& inst) {
+  std::vector<ConstBits> st;
   for (const ConstOp& op : e) {
     switch (op.kind) {
-      case ConstOp::Bits: st.push_back(op.value); break;
-      case ConstOp::RefFunc: st.push_back(reinterpret_cast<uint64_t>(inst.funcs[op.value])); break;
-      case ConstOp::GlobalGet: st.push_back(inst.globals[op.value]->value); break;
+      case ConstOp::Bits: st.push_back({op.value, op.hi}); break;
+      case ConstOp::RefFunc: st.push_back({reinterpret_cast<uint64_t>(inst.funcs[op.value])}); break;
+      case ConstOp::GlobalGet: st.push_back({inst.globals[op.value]->value, inst.globals[op.value]->hi}); break;
       case ConstOp::Binary: {
-        uint64_t b = st.back(); st.pop_back();
-        uint64_t a = st.back(); st.pop_back();
-        st.push_back(const_binary(op.op, a, b));
+        uint64_t b = st.back().lo; st.pop_back();
+        uint64_t a = st.back().lo; st.pop_back();
+        st.push_back({const_binary(op.op, a, b)});
         break;
       }
     }
   }
   return st.back();
 }
+
+uint64_t eval_const(const ConstExpr& e, InstanceData& inst) { return eval_const128(e, inst).lo; }
 
 bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& want) {
   if (actual_min < want.min) return false;
@@ -198,7 +205,9 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
   for (const GlobalDef& g : m.global_defs) {
     auto gi = std::make_unique<GlobalInst>();
     gi->type = g.type;
-    gi->value = eval_const(g.init, inst);
+    ConstBits v = eval_const128(g.init, inst);
+    gi->value = v.lo;
+    gi->hi = v.hi;
     inst.globals.push_back(gi.get());
     store.globals.push_back(std::move(gi));
   }

@@ -80,6 +80,16 @@ Value to_value(ValType t, uint64_t bits) {
   return Value{t, bits};
 }
 
+Value load_value(ValType t, const uint64_t* s) {
+  if (t == ValType::V128) return Value::v128(s[0], s[1]);
+  return to_value(t, s[0]);
+}
+
+void store_value(uint64_t* s, const Value& v) {
+  s[0] = v.bits;
+  if (v.type == ValType::V128) s[1] = v.hi;
+}
+
 void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results) {
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].type != ft.results[i]) throw Trap(TrapKind::Host, "host function returned a value of the wrong type");

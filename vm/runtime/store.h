@@ -43,6 +43,7 @@ struct TableInst {
 struct GlobalInst {
   GlobalType type;
   uint64_t value = 0;
+  uint64_t hi = 0;  // a v128's high half
 };
 
 struct FuncInst {
@@ -133,5 +134,9 @@ void check_ref_owner(const StoreData& store, const Value& v);
 
 // A Value of type `t` from its slot bits.
 Value to_value(ValType t, uint64_t bits);
+// The Value of type `t` held at `s` (and s[1] for a v128), and back: frames hold a value in
+// slot_width(t) slots.
+Value load_value(ValType t, const uint64_t* s);
+void store_value(uint64_t* s, const Value& v);
 
 }  // namespace corowasm::detail

@@ -26,4 +26,8 @@
   (func (export "i32") (param i32) (call $print_hex (i64.extend_i32_u (local.get 0)) (i32.const 8)))
   (func (export "i64") (param i64) (call $print_hex (local.get 0) (i32.const 16)))
   (func (export "f32") (param f32) (call $print_hex (i64.extend_i32_u (i32.reinterpret_f32 (local.get 0))) (i32.const 8)))
-  (func (export "f64") (param f64) (call $print_hex (i64.reinterpret_f64 (local.get 0)) (i32.const 16))))
+  (func (export "f64") (param f64) (call $print_hex (i64.reinterpret_f64 (local.get 0)) (i32.const 16)))
+  ;; v128: returned as it came (--invoke prints a v128 result as 0x and 32 hex digits, lane 15's
+  ;; byte first), and two added as i32x4 lanes
+  (func (export "v128") (param v128) (result v128) (local.get 0))
+  (func (export "v128_add") (param v128 v128) (result v128) (i32x4.add (local.get 0) (local.get 1))))

@@ -88,7 +88,7 @@ struct Value {
   // A v128 from its two halves: byte i of the vector is byte i of lo (i < 8) or of hi.
   static Value v128(uint64_t lo, uint64_t hi) { return {ValType::V128, lo, hi}; }
   // A v128 from its 16 bytes in memory order (lane 0 first).
-  static Value v128_bytes(const uint8_t (&b)[16]) {
+  static Value v128(const uint8_t (&b)[16]) {
     Value v{ValType::V128, 0, 0};
     std::memcpy(&v.bits, b, 8);
     std::memcpy(&v.hi, b + 8, 8);
