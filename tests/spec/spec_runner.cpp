@@ -1,5 +1,5 @@
 // corowasm_spec: runs one WebAssembly spec test script (the JSON + .wasm files that wabt's
-// wast2json writes) against corowasm, in-process.
+// wast2json or wasm-tools' json-from-wast writes) against corowasm, in-process.
 //
 //   corowasm_spec <file.json> [--label group/file.wast] [-v|--verbose]
 //   corowasm_spec --summary <dir>             totals of the *.result files under <dir>
@@ -94,6 +94,49 @@ std::string describe_current_exception() {
   }
 }
 
+// The lanes of a v128 constant, by its "lane_type".
+struct LaneShape {
+  const char* name;  // "i8" ... "f64"
+  unsigned bytes;    // of one lane: 1, 2, 4 or 8
+  bool is_float;
+  unsigned count() const { return 16 / bytes; }
+};
+constexpr LaneShape kLaneShapes[] = {{"i8", 1, false},  {"i16", 2, false}, {"i32", 4, false},
+                                     {"i64", 8, false}, {"f32", 4, true},  {"f64", 8, true}};
+constexpr const LaneShape& kI32Lanes = kLaneShapes[2];
+
+const LaneShape* find_lane_shape(std::string_view name) {
+  for (const LaneShape& s : kLaneShapes)
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
+// Lane `i` of a v128 (lane 0 in the lowest bytes), zero-extended.
+uint64_t lane_bits(const cw::Value& v, const LaneShape& shape, unsigned i) {
+  uint8_t bytes[16];
+  v.v128_bytes(bytes);
+  uint64_t lane = 0;
+  std::memcpy(&lane, bytes + i * shape.bytes, shape.bytes);  // little-endian, as Value itself
+  return lane;
+}
+
+// "0x0000002a": one lane or float bit pattern, zero-padded to its width.
+std::string hex_bits(uint64_t bits, unsigned bytes) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%0*" PRIx64, int(bytes * 2), bits);
+  return buf;
+}
+
+// "v128:i32x4[0x00000001 0x00000002 0x00000003 0x00000004]"
+std::string format_v128(const cw::Value& v, const LaneShape& shape) {
+  std::string out = std::string("v128:") + shape.name + "x" + std::to_string(shape.count()) + "[";
+  for (unsigned i = 0; i < shape.count(); ++i) {
+    if (i) out += ' ';
+    out += hex_bits(lane_bits(v, shape, i), shape.bytes);
+  }
+  return out + "]";
+}
+
 std::string format_value(const cw::Value& v) {
   char buf[128];
   switch (v.type) {
@@ -126,7 +169,7 @@ std::string format_value(const cw::Value& v) {
       std::snprintf(buf, sizeof buf, "funcref:0x%" PRIx64, v.bits);
       return buf;
     case cw::ValType::V128:
-      return "v128:?";
+      return format_v128(v, kI32Lanes);
   }
   std::snprintf(buf, sizeof buf, "<type 0x%02x>:0x%" PRIx64, unsigned(v.type), v.bits);
   return buf;
@@ -285,6 +328,8 @@ long long get_int(const JValue& v, std::string_view key, long long fallback = 0)
 }
 
 // ---- Command values --------------------------------------------------------------------------
+// Both converters' spellings: wabt's wast2json writes integers unsigned ("4294967295"),
+// wasm-tools' json-from-wast signed ("-1"); floats are unsigned bit patterns in both.
 
 // Thrown while preparing a command: the command is skipped with this reason.
 struct SkipCommand {
@@ -311,6 +356,16 @@ std::optional<cw::ValType> parse_type(const std::string& s) {
   return std::nullopt;
 }
 
+// Value types of the GC and exception-handling proposals, which cw::Value cannot hold. Where
+// the runner can still check a result (refnull, nullfuncref, nullexternref: a null
+// funcref/externref) parse_const does so before it looks here.
+bool is_unimplemented_ref_type(const std::string& s) {
+  for (const char* t : {"anyref", "eqref", "i31ref", "structref", "arrayref", "nullref",
+                        "nullfuncref", "nullexternref", "nullexnref", "refnull", "exnref"})
+    if (s == t) return true;
+  return false;
+}
+
 uint64_t parse_u64(const std::string& s, uint64_t max, const std::string& what) {
   uint64_t v = 0;
   const char* end = s.data() + s.size();
@@ -320,49 +375,174 @@ uint64_t parse_u64(const std::string& s, uint64_t max, const std::string& what) 
   return v;
 }
 
+// A `width`-bit integer written unsigned (0 .. 2^width-1) or signed (-2^(width-1) .. -1), as
+// its two's-complement bits.
+uint64_t parse_int_bits(const std::string& s, unsigned width, const std::string& what) {
+  uint64_t mask = width == 64 ? UINT64_MAX : (uint64_t(1) << width) - 1;
+  if (!s.starts_with('-')) return parse_u64(s, mask, what);
+  uint64_t magnitude = parse_u64(s.substr(1), (mask >> 1) + 1, what);
+  return (0 - magnitude) & mask;
+}
+
+bool is_canonical_nan(uint64_t bits, bool f32) {
+  if (f32) return (bits >> 32) == 0 && (bits & 0x7FFFFFFFu) == 0x7FC00000u;
+  return (bits & 0x7FFFFFFFFFFFFFFFull) == 0x7FF8000000000000ull;
+}
+bool is_arithmetic_nan(uint64_t bits, bool f32) {
+  if (f32) return (bits >> 32) == 0 && (bits & 0x7FC00000u) == 0x7FC00000u;
+  return (bits & 0x7FF8000000000000ull) == 0x7FF8000000000000ull;
+}
+
+// How one number (a scalar, or one lane of a v128) must look.
+enum class Pattern : uint8_t { Exact, CanonicalNan, ArithmeticNan };
+
+bool number_matches(Pattern p, bool f32, uint64_t want, uint64_t got) {
+  switch (p) {
+    case Pattern::Exact: return got == want;
+    case Pattern::CanonicalNan: return is_canonical_nan(got, f32);
+    case Pattern::ArithmeticNan: return is_arithmetic_nan(got, f32);
+  }
+  return false;
+}
+
+// "nan:canonical" / "nan:arithmetic", which only expected floats (and float lanes) may use.
+std::optional<Pattern> parse_nan_pattern(const std::string& s) {
+  if (s == "nan:canonical") return Pattern::CanonicalNan;
+  if (s == "nan:arithmetic") return Pattern::ArithmeticNan;
+  return std::nullopt;
+}
+
+const char* pattern_name(Pattern p) {
+  return p == Pattern::CanonicalNan ? "nan:canonical" : "nan:arithmetic";
+}
+
 // One expected result of assert_return.
 struct Expected {
-  enum Kind { Exact, CanonicalNan, ArithmeticNan, AnyNonNull } kind = Exact;
-  cw::Value value;  // type always set; bits for Exact
+  enum Kind {
+    Number,      // value, with `pattern` (floats) or `lanes` (v128) saying what must match
+    AnyNonNull,  // a non-null reference of value.type: (ref.func), (ref.extern)
+    AnyNull,     // a null reference of any type: (ref.null) without a heap type
+    Either,      // any of `alternatives` (relaxed SIMD)
+  } kind = Number;
+  cw::Value value;                     // type always set (but for AnyNull and Either)
+  Pattern pattern = Pattern::Exact;    // F32, F64
+  const LaneShape* shape = nullptr;    // V128: the lanes, each compared on its own
+  std::vector<Pattern> lanes;          // V128: one per lane
+  std::vector<Expected> alternatives;  // Either
 
   bool matches(const cw::Value& v) const {
-    if (v.type != value.type) return false;
     switch (kind) {
-      case Exact: return v.bits == value.bits;
-      case AnyNonNull: return v.bits != 0;
-      case CanonicalNan:
-        if (v.type == cw::ValType::F32)
-          return (v.bits >> 32) == 0 && (v.bits & 0x7FFFFFFFu) == 0x7FC00000u;
-        return (v.bits & 0x7FFFFFFFFFFFFFFFull) == 0x7FF8000000000000ull;
-      case ArithmeticNan:
-        if (v.type == cw::ValType::F32)
-          return (v.bits >> 32) == 0 && (v.bits & 0x7FC00000u) == 0x7FC00000u;
-        return (v.bits & 0x7FF8000000000000ull) == 0x7FF8000000000000ull;
+      case Either:
+        return std::any_of(alternatives.begin(), alternatives.end(),
+                           [&](const Expected& e) { return e.matches(v); });
+      case AnyNull: return cw::is_ref(v.type) && v.is_null();
+      case AnyNonNull: return v.type == value.type && !v.is_null();
+      case Number: break;
     }
-    return false;
+    if (v.type != value.type) return false;
+    if (v.type == cw::ValType::V128) {
+      for (unsigned i = 0; i < shape->count(); ++i)
+        if (!number_matches(lanes[i], shape->bytes == 4, lane_bits(value, *shape, i),
+                            lane_bits(v, *shape, i)))
+          return false;
+      return true;
+    }
+    return number_matches(pattern, v.type == cw::ValType::F32, value.bits, v.bits);
   }
 
   std::string describe() const {
     switch (kind) {
-      case Exact: return format_value(value);
-      case CanonicalNan: return std::string(cw::to_string(value.type)) + ":nan:canonical";
-      case ArithmeticNan: return std::string(cw::to_string(value.type)) + ":nan:arithmetic";
+      case Either: {
+        std::string out = "either(";
+        for (size_t i = 0; i < alternatives.size(); ++i)
+          out += (i ? " | " : "") + alternatives[i].describe();
+        return out + ")";
+      }
+      case AnyNull: return "ref:null";
       case AnyNonNull: return std::string(cw::to_string(value.type)) + ":non-null";
+      case Number: break;
     }
-    return "?";
+    if (value.type == cw::ValType::V128) {
+      std::string out = std::string("v128:") + shape->name + "x" + std::to_string(shape->count()) + "[";
+      for (unsigned i = 0; i < shape->count(); ++i) {
+        if (i) out += ' ';
+        out += lanes[i] == Pattern::Exact ? hex_bits(lane_bits(value, *shape, i), shape->bytes)
+                                          : pattern_name(lanes[i]);
+      }
+      return out + "]";
+    }
+    if (pattern != Pattern::Exact) return std::string(cw::to_string(value.type)) + ":" + pattern_name(pattern);
+    return format_value(value);
+  }
+
+  // The lanes to show a v128 result in, so that it reads like the expectation.
+  const LaneShape& result_shape() const {
+    if (kind == Either && !alternatives.empty()) return alternatives[0].result_shape();
+    return shape ? *shape : kI32Lanes;
   }
 };
 
-// Parses one {"type": ..., "value": ...} object. `expected` allows the NaN patterns and
-// non-null reference patterns that only results may use.
+// {"type":"v128","lane_type":"i8".."f64","value":[one string per lane]} into e.value (and
+// e.lanes: NaN patterns are allowed in float lanes of an expected value).
+void parse_v128(const JValue& j, bool expected, Expected& e) {
+  std::string lane_type = get_string(j, "lane_type");
+  e.shape = find_lane_shape(lane_type);
+  if (!e.shape) throw BadCommand{"bad v128 lane_type \"" + lane_type + "\""};
+  const JValue* jv = member(j, "value");
+  const json::array* lanes = jv ? jv->if_array() : nullptr;
+  if (!lanes || lanes->size() != e.shape->count())
+    throw BadCommand{"v128 " + lane_type + " value needs " + std::to_string(e.shape->count()) + " lanes"};
+  uint8_t bytes[16] = {};
+  for (unsigned i = 0; i < e.shape->count(); ++i) {
+    std::string s = value_text((*lanes)[i], "v128 lane");
+    uint64_t bits = 0;
+    std::optional<Pattern> nan = e.shape->is_float ? parse_nan_pattern(s) : std::nullopt;
+    if (nan && !expected) throw BadCommand{"NaN pattern " + s + " used as an argument"};
+    if (!nan && e.shape->is_float)
+      bits = parse_u64(s, e.shape->bytes == 4 ? UINT32_MAX : UINT64_MAX, "v128 lane");
+    else if (!nan)
+      bits = parse_int_bits(s, e.shape->bytes * 8, "v128 lane");
+    e.lanes.push_back(nan.value_or(Pattern::Exact));
+    std::memcpy(bytes + i * e.shape->bytes, &bits, e.shape->bytes);  // little-endian host
+  }
+  uint64_t lo = 0, hi = 0;
+  std::memcpy(&lo, bytes, 8);
+  std::memcpy(&hi, bytes + 8, 8);
+  e.value = cw::Value::v128(lo, hi);
+}
+
+// Parses one {"type": ..., "value": ...} object. `expected` allows what only results may use:
+// NaN patterns, non-null and untyped-null reference patterns, alternatives.
 Expected parse_const(const JValue& j, bool expected) {
   std::string tname = get_string(j, "type");
-  auto type = parse_type(tname);
-  if (!type) throw BadCommand{"unsupported value type \"" + tname + "\""};
-  if (*type == cw::ValType::V128) throw SkipCommand{"v128 values (SIMD) are not supported"};
-  const JValue* jv = member(j, "value");
   Expected e;
+  if (expected && tname == "either") {  // wasm-tools: {"type":"either","values":[...]}
+    const JValue* values = member(j, "values");
+    if (!values || !values->is_array() || values->as_array().empty())
+      throw BadCommand{"\"either\" without \"values\""};
+    e.kind = Expected::Either;
+    for (const JValue& alt : values->as_array()) e.alternatives.push_back(parse_const(alt, true));
+    return e;
+  }
+  if (expected && tname == "refnull") {
+    e.kind = Expected::AnyNull;
+    return e;
+  }
+  // The null of a bottom type that corowasm has: it can only be the null funcref / externref.
+  if (tname == "nullfuncref" || tname == "nullexternref") {
+    e.value = cw::Value::null(tname == "nullfuncref" ? cw::ValType::FuncRef : cw::ValType::ExternRef);
+    return e;
+  }
+  auto type = parse_type(tname);
+  if (!type && is_unimplemented_ref_type(tname))
+    throw SkipCommand{tname + " values (GC / exception handling) are not supported yet"};
+  if (!type) throw BadCommand{"unsupported value type \"" + tname + "\""};
   e.value.type = *type;
+  if (*type == cw::ValType::V128) {
+    parse_v128(j, expected, e);
+    return e;
+  }
+  const JValue* jv = member(j, "value");
   if (cw::is_ref(*type)) {
     if (!jv) {
       // (ref.extern) / (ref.func) without an argument: any non-null reference.
@@ -386,16 +566,20 @@ Expected parse_const(const JValue& j, bool expected) {
   }
   if (!jv || !(jv->is_string() || jv->is_number())) throw BadCommand{"value missing for " + tname};
   std::string s = value_text(*jv, tname);
-  if (*type == cw::ValType::F32 || *type == cw::ValType::F64) {
-    if (s == "nan:canonical" || s == "nan:arithmetic") {
-      if (!expected) throw BadCommand{"NaN pattern " + s + " used as an argument"};
-      e.kind = s == "nan:canonical" ? Expected::CanonicalNan : Expected::ArithmeticNan;
+  switch (*type) {
+    case cw::ValType::F32:
+    case cw::ValType::F64:
+      if (std::optional<Pattern> nan = parse_nan_pattern(s)) {
+        if (!expected) throw BadCommand{"NaN pattern " + s + " used as an argument"};
+        e.pattern = *nan;
+        return e;
+      }
+      e.value.bits = parse_u64(s, *type == cw::ValType::F32 ? UINT32_MAX : UINT64_MAX, tname);
       return e;
-    }
+    default:
+      e.value.bits = parse_int_bits(s, *type == cw::ValType::I32 ? 32 : 64, tname);
+      return e;
   }
-  uint64_t max = (*type == cw::ValType::I32 || *type == cw::ValType::F32) ? UINT32_MAX : UINT64_MAX;
-  e.value.bits = parse_u64(s, max, tname);
-  return e;
 }
 
 std::vector<cw::Value> parse_args(const JValue& action) {
@@ -407,9 +591,31 @@ std::vector<cw::Value> parse_args(const JValue& action) {
 
 std::vector<Expected> parse_expected(const JValue& cmd) {
   std::vector<Expected> out;
-  if (const JValue* a = member(cmd, "expected"); a && a->is_array())
+  if (const JValue* a = member(cmd, "expected"); a && a->is_array()) {
     for (const JValue& j : a->as_array()) out.push_back(parse_const(j, true));
+  } else if (const JValue* either = member(cmd, "either"); either && either->is_array()) {
+    // wabt: a top-level "either": [c1, c2, ...] instead of "expected", alternatives of the
+    // one result.
+    Expected e;
+    e.kind = Expected::Either;
+    for (const JValue& j : either->as_array()) e.alternatives.push_back(parse_const(j, true));
+    if (e.alternatives.empty()) throw BadCommand{"empty \"either\""};
+    out.push_back(std::move(e));
+  }
   return out;
+}
+
+// Results as the expectations read: a v128 in the lanes its expectation uses.
+std::string format_results(const std::vector<cw::Value>& results, const std::vector<Expected>& expected) {
+  std::string out = "[";
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i) out += ", ";
+    const cw::Value& v = results[i];
+    out += v.type == cw::ValType::V128 && i < expected.size()
+               ? format_v128(v, expected[i].result_shape())
+               : format_value(v);
+  }
+  return out + "]";
 }
 
 // ---- The runner ------------------------------------------------------------------------------
@@ -739,8 +945,8 @@ class CommandRunner {
     }
     bool ok = results.size() == expected.size();
     for (size_t i = 0; ok && i < results.size(); ++i) ok = expected[i].matches(results[i]);
-    if (!ok) return Result::fail(action_name(action) + " returns " + want, "got " + format_values(results));
-    return Result::pass(format_values(results));
+    if (!ok) return Result::fail(action_name(action) + " returns " + want, "got " + format_results(results, expected));
+    return Result::pass(format_results(results, expected));
   }
 
   Result expect_trap_text(const std::string& what, const std::string& text) {
