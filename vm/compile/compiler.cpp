@@ -64,7 +64,7 @@ void FunctionCompiler::compile() {
     }
     std::optional<Op> op = decode_op(prefix, code);
     if (!op) {
-      const char* why = unsupported_opcode(b);
+      const char* why = prefix ? unsupported_prefixed_opcode(prefix, code) : unsupported_opcode(b);
       r_.fail_at(op_offset_, why ? why : "illegal opcode");
     }
     compile_instruction(*op);

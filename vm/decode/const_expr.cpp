@@ -53,7 +53,9 @@ ConstExpr read_const_expr(Reader& r, const ModuleData& m, ValType expected, uint
       }
       case Op::GlobalGet: {
         uint32_t g = r.u32();
-        if (g >= visible_globals || g >= m.globals.size()) throw ValidationError(at, "unknown global " + std::to_string(g));
+        if (g >= m.globals.size()) throw ValidationError(at, "unknown global " + std::to_string(g));
+        if (g >= visible_globals)  // valid since Wasm 3.0 (GC, extended-const)
+          throw ValidationError(at, "global.get of a global the module defines in a constant expression is not supported");
         if (m.globals[g].mut) throw ValidationError(at, "constant expression required");
         e.push_back({ConstOp::GlobalGet, g});
         stack.push_back(m.globals[g].type);

@@ -216,7 +216,10 @@ void parse_function_section(Reader& r, ModuleData& m, uint32_t& declared) {
 
 void parse_table_section(Reader& r, ModuleData& m) {
   uint32_t n = read_count(r, m.tables.size(), kMaxTables, "tables");
-  for (uint32_t i = 0; i < n; ++i) m.tables.push_back(read_table_type(r));
+  for (uint32_t i = 0; i < n; ++i) {
+    if (r.peek() == 0x40) r.fail_at(r.offset(), "typed function references (table initializer) are not supported");
+    m.tables.push_back(read_table_type(r));
+  }
 }
 
 void parse_memory_section(Reader& r, ModuleData& m) {

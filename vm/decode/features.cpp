@@ -9,6 +9,7 @@ const char* unsupported_section(uint8_t id) {
 }
 
 const char* unsupported_extern_kind(uint8_t kind, bool import) {
+  if (kind == 0x20 && import) return "custom descriptors (exact function import) are not supported";
   if (kind != 4) return nullptr;
   return import ? "exception handling (tag import) is not supported" : "exception handling (tag export) is not supported";
 }
@@ -16,7 +17,8 @@ const char* unsupported_extern_kind(uint8_t kind, bool import) {
 // Limits flags: bit 0 a maximum follows, bit 1 shared (threads), bit 2 64-bit indices
 // (memory64, for tables too). Shared tables exist in no proposal: 2 and 3 stay malformed.
 const char* unsupported_limits(uint8_t flags, bool memory) {
-  if (flags > 7) return nullptr;
+  if (flags > 15) return nullptr;
+  if (flags & 8) return memory ? "custom page sizes are not supported" : nullptr;
   if (flags & 4) return memory ? "memory64 (64-bit memory) is not supported" : "memory64 (64-bit table) is not supported";
   if ((flags & 2) && memory) return "threads (shared memory) are not supported";
   return nullptr;
@@ -43,6 +45,11 @@ const char* unsupported_value_type(uint8_t b) {
       return "garbage collection (reference types such as anyref, eqref, i31ref) is not supported";
     default: return nullptr;
   }
+}
+
+const char* unsupported_prefixed_opcode(uint8_t prefix, uint32_t code) {
+  if (prefix == 0xFC && code >= 19 && code <= 22) return "wide arithmetic (i64.add128 and others) is not supported";
+  return nullptr;
 }
 
 const char* unsupported_opcode(uint8_t b) {

@@ -15,5 +15,6 @@ const char* unsupported_limits(uint8_t flags, bool memory);     // 2-7: shared, 
 const char* unsupported_type_form(uint8_t form);                // struct, array, rec, sub
 const char* unsupported_value_type(uint8_t b);                  // typed and GC references, exnref
 const char* unsupported_opcode(uint8_t b);                      // a first opcode byte: atomics, EH, ...
+const char* unsupported_prefixed_opcode(uint8_t prefix, uint32_t code);  // 0xFC 19-22: wide arithmetic
 
 }  // namespace corowasm::detail
