@@ -77,9 +77,11 @@ TEST_CASE("features: memory64 and multiple memories") {
   refused(module({{5, {0x01, 0x07, 0x01, 0x02}}}), "memory64 (64-bit memory) is not supported", 11);
   // (table i64 1 funcref): the flags after the element type, at 12
   refused(module({{4, {0x01, 0x70, 0x04, 0x01}}}), "memory64 (64-bit table) is not supported", 12);
-  // Flags of no proposal: shared tables, and bits past the third.
+  // Flags of no proposal: shared tables, and bits past the fourth.
   refused(module({{4, {0x01, 0x70, 0x03, 0x01, 0x02}}}), "integer too large", 12);
-  refused(module({{5, {0x01, 0x08, 0x01}}}), "integer too large", 11);
+  refused(module({{5, {0x01, 0x10, 0x01}}}), "integer too large", 11);
+  // Bit 3: a page size follows (custom-page-sizes).
+  refused(module({{5, {0x01, 0x08, 0x01, 0x00}}}), "custom page sizes are not supported", 11);
   // Two memories, at the second (13); an imported one and a defined one, at the defined (21).
   refused<ValidationError>(module({{5, {0x02, 0x00, 0x01, 0x00, 0x01}}}), "multiple memories are not supported", 13);
   refused<ValidationError>(module({{2, {0x01, 0x01, 'e', 0x01, 'm', 0x02, 0x00, 0x01}}, {5, {0x01, 0x00, 0x01}}}),
@@ -107,4 +109,12 @@ TEST_CASE("features: typed function references and GC") {
   refused(function({0xD3}), "garbage collection (ref.eq instruction) is not supported", kCodeAt);
   refused(function({0xFB, 0x00, 0x00}), "garbage collection (struct, array and i31 instructions) is not supported", kCodeAt);
   refused(function({0x27}), "illegal opcode", kCodeAt);
+  // A table with an initializer (0x40 0x00, then the table type), at 11.
+  refused(module({{4, {0x01, 0x40, 0x00, 0x70, 0x00, 0x01, 0xD0, 0x70, 0x0B}}}),
+          "typed function references (table initializer) are not supported", 11);
+  // Wide arithmetic: i64.add128 (0xFC 19).
+  refused(function({0xFC, 0x13}), "wide arithmetic (i64.add128 and others) is not supported", kCodeAt);
+  // An exact function import (kind 0x20, custom descriptors), the kind at 15.
+  refused(module({{2, {0x01, 0x01, 'e', 0x01, 'f', 0x20, 0x00}}}),
+          "custom descriptors (exact function import) are not supported", 15);
 }
