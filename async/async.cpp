@@ -232,7 +232,7 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
   for (;;) {
     switch (call.resume()) {
       case CallStatus::Done: co_return call.take_results();
-      case CallStatus::Trap: throw call.trap();
+      case CallStatus::Trap: call.throw_failure();
       case CallStatus::HostCall: call.run_host(); break;
       case CallStatus::Suspend: {
         // The handler chain has returned: the guest is suspended as data while the host's

@@ -171,6 +171,10 @@ std::string format_value(const cw::Value& v) {
       if (v.bits == 0) return "externref:null";
       std::snprintf(buf, sizeof buf, "externref:%" PRIu64, v.bits - 1);
       return buf;
+    case cw::ValType::ExnRef:
+      if (v.bits == 0) return "exnref:null";
+      std::snprintf(buf, sizeof buf, "exnref:0x%" PRIx64, v.bits);
+      return buf;
     case cw::ValType::FuncRef:
       if (v.bits == 0) return "funcref:null";
       std::snprintf(buf, sizeof buf, "funcref:0x%" PRIx64, v.bits);
@@ -358,17 +362,17 @@ std::string value_text(const JValue& v, const std::string& type) {
 // A value type by the name that cw::to_string gives it.
 std::optional<cw::ValType> parse_type(const std::string& s) {
   using VT = cw::ValType;
-  for (VT t : {VT::I32, VT::I64, VT::F32, VT::F64, VT::V128, VT::FuncRef, VT::ExternRef})
+  for (VT t : {VT::I32, VT::I64, VT::F32, VT::F64, VT::V128, VT::FuncRef, VT::ExternRef, VT::ExnRef})
     if (s == cw::to_string(t)) return t;
   return std::nullopt;
 }
 
-// Value types of the GC and exception-handling proposals, which cw::Value cannot hold. Where
-// the runner can still check a result (refnull, nullfuncref, nullexternref: a null
-// funcref/externref) parse_const does so before it looks here.
+// Value types of the GC proposal, which cw::Value cannot hold. Where the runner can still
+// check a result (refnull, nullfuncref, nullexternref, nullexnref: a null funcref/externref/
+// exnref) parse_const does so before it looks here.
 bool is_unimplemented_ref_type(const std::string& s) {
   for (const char* t : {"anyref", "eqref", "i31ref", "structref", "arrayref", "nullref",
-                        "nullfuncref", "nullexternref", "nullexnref", "refnull", "exnref"})
+                        "nullfuncref", "nullexternref", "nullexnref", "refnull"})
     if (s == t) return true;
   return false;
 }
@@ -536,13 +540,15 @@ Expected parse_const(const JValue& j, bool expected) {
     return e;
   }
   // The null of a bottom type that corowasm has: it can only be the null funcref / externref.
-  if (tname == "nullfuncref" || tname == "nullexternref") {
-    e.value = cw::Value::null(tname == "nullfuncref" ? cw::ValType::FuncRef : cw::ValType::ExternRef);
+  if (tname == "nullfuncref" || tname == "nullexternref" || tname == "nullexnref") {
+    e.value = cw::Value::null(tname == "nullfuncref"     ? cw::ValType::FuncRef
+                              : tname == "nullexnref" ? cw::ValType::ExnRef
+                                                      : cw::ValType::ExternRef);
     return e;
   }
   auto type = parse_type(tname);
   if (!type && is_unimplemented_ref_type(tname))
-    throw SkipCommand{tname + " values (GC / exception handling) are not supported yet"};
+    throw SkipCommand{tname + " values (GC) are not supported yet"};
   if (!type) throw BadCommand{"unsupported value type \"" + tname + "\""};
   e.value.type = *type;
   if (*type == cw::ValType::V128) {
@@ -562,8 +568,8 @@ Expected parse_const(const JValue& j, bool expected) {
       e.value.bits = 0;
       return e;
     }
-    if (*type == cw::ValType::FuncRef) {
-      if (!expected) throw BadCommand{"cannot pass a non-null funcref argument (" + s + ")"};
+    if (*type == cw::ValType::FuncRef || *type == cw::ValType::ExnRef) {
+      if (!expected) throw BadCommand{"cannot pass a non-null " + tname + " argument (" + s + ")"};
       e.kind = Expected::AnyNonNull;
       return e;
     }
@@ -1265,17 +1271,20 @@ class CommandRunner {
     return Result::fail(want, "returned " + format_values(results));
   }
 
-  // The call must end with an uncaught Wasm exception. corowasm has no exception handling:
-  // a module that throws one does not load (then this is skipped with it), so whatever
-  // happens here is a failure.
+  // The call must end with an uncaught Wasm exception: a cw::Exception (a Trap of kind
+  // UncaughtException) naming its tag.
   Result cmd_assert_exception(const JValue& cmd) {
     Action act = prepare(cmd);
     std::string want = act.name + " throws an uncaught Wasm exception";
     try {
       std::vector<cw::Value> results = perform(act);
       return Result::fail(want, "returned " + format_values(results));
+    } catch (const cw::Exception& e) {
+      if (e.kind() != cw::TrapKind::UncaughtException || !e.tag())
+        return Result::fail(want, describe_current_exception() + " (an Exception without its tag or kind)");
+      return Result::pass(std::string("exception \"") + e.what() + "\"");
     } catch (...) {
-      return Result::fail(want, describe_current_exception() + " (corowasm has no exception handling)");
+      return Result::fail(want, describe_current_exception());
     }
   }
 

@@ -46,21 +46,6 @@ void refused(const std::vector<uint8_t>& bytes, const std::string& why, size_t a
 
 }  // namespace
 
-TEST_CASE("features: exception handling") {
-  refused(module({{13, {0x00}}}), "exception handling (tag section) is not supported", 8);
-  // (import "e" "t" (tag (type 0))): the kind byte 4 at 21
-  refused(module({{1, {0x01, 0x60, 0x00, 0x00}}, {2, {0x01, 0x01, 'e', 0x01, 't', 0x04, 0x00, 0x00}}}),
-          "exception handling (tag import) is not supported", 21);
-  // (export "e" (tag 0)): the kind byte at 13
-  refused(module({{7, {0x01, 0x01, 'e', 0x04, 0x00}}}), "exception handling (tag export) is not supported", 13);
-  refused(function({0x06, 0x40}), "exception handling (try instruction) is not supported", kCodeAt);
-  refused(function({0x08, 0x00}), "exception handling (throw instruction) is not supported", kCodeAt);
-  refused(function({0x19}), "exception handling (catch_all instruction) is not supported", kCodeAt);
-  refused(function({0x1F, 0x40, 0x00}), "exception handling (try_table instruction) is not supported", kCodeAt);
-  // (func (param exnref)): the value type at 13
-  refused(module({{1, {0x01, 0x60, 0x01, 0x69, 0x00}}}), "exception handling (exnref) is not supported", 13);
-}
-
 TEST_CASE("features: threads") {
   // Memory limits flags 3 (shared, with a maximum) and 2 (shared, none): the flags at 11.
   refused(module({{5, {0x01, 0x03, 0x01, 0x01}}}), "threads (shared memory) are not supported", 11);

@@ -23,6 +23,7 @@ const char* to_string(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
   }
   return "?";
 }
@@ -33,6 +34,7 @@ const char* to_string(ImportDesc::Kind k) {
     case ImportDesc::Table: return "table";
     case ImportDesc::Memory: return "memory";
     case ImportDesc::Global: return "global";
+    case ImportDesc::Tag: return "tag";
   }
   return "?";
 }
@@ -49,6 +51,7 @@ std::string to_string(const Value& v) {
       break;
     case ValType::FuncRef:
     case ValType::ExternRef:
+    case ValType::ExnRef:
       if (v.is_null()) std::snprintf(buf, sizeof buf, "null");
       else std::snprintf(buf, sizeof buf, "%s:%llx", to_string(v.type), (unsigned long long)v.bits);
       break;
@@ -178,7 +181,37 @@ Global Store::global(GlobalType type, Value init) {
   return Global(data_, data_->globals.back().get());
 }
 
+Tag Store::tag(std::vector<ValType> params, std::string name) {
+  auto t = std::make_unique<TagInst>();
+  t->host_type.params = std::move(params);
+  t->type = &t->host_type;
+  t->owner = data_.get();
+  t->name = std::move(name);
+  for (ValType v : t->type->params) t->payload_slots += slot_width(v);
+  data_->tags.push_back(std::move(t));
+  return Tag(data_, data_->tags.back().get());
+}
+
 // ---- handles ----
+
+const FuncType& Tag::type() const { return *tag_->type; }
+const std::string& Tag::name() const { return tag_->name; }
+
+namespace {
+std::string exception_message(const Tag& tag, const std::vector<Value>& payload) {
+  std::string m = "uncaught exception: tag " + (tag ? tag.name() : std::string("(none)"));
+  if (!payload.empty()) {
+    m += " (";
+    for (size_t i = 0; i < payload.size(); ++i)
+      m.append(i ? ", " : "").append(to_string(payload[i].type)).append(" ").append(to_string(payload[i]));
+    m += ")";
+  }
+  return m;
+}
+}  // namespace
+
+Exception::Exception(Tag tag, std::vector<Value> payload)
+    : Trap(TrapKind::UncaughtException, exception_message(tag, payload)), tag_(std::move(tag)), payload_(std::move(payload)) {}
 
 uint8_t* Memory::data() const { return mem_->base; }
 uint64_t Memory::size_bytes() const { return mem_->size; }
@@ -286,6 +319,7 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
     case ImportDesc::Table: return Extern(Table(store_, inst_->tables[e->index]));
     case ImportDesc::Memory: return Extern(Memory(store_, inst_->memories[e->index]));
     case ImportDesc::Global: return Extern(Global(store_, inst_->globals[e->index]));
+    case ImportDesc::Tag: return Extern(Tag(store_, inst_->tags[e->index]));
   }
   return std::nullopt;
 }
@@ -302,6 +336,7 @@ Func Instance::func(std::string_view name) const { return export_as<Func>(*this,
 Memory Instance::memory(std::string_view name) const { return export_as<Memory>(*this, name); }
 Table Instance::table(std::string_view name) const { return export_as<Table>(*this, name); }
 Global Instance::global(std::string_view name) const { return export_as<Global>(*this, name); }
+Tag Instance::tag(std::string_view name) const { return export_as<Tag>(*this, name); }
 
 std::vector<std::pair<std::string, Extern>> Instance::exports() const {
   std::vector<std::pair<std::string, Extern>> out;

@@ -105,6 +105,15 @@ void FunctionCompiler::compile_instruction(Op op) {
     case Op::BrTable: return translate_br_table();
     case Op::Return: return return_sequence();
 
+    case Op::TryTable: return translate_try_table();
+    case Op::Throw: return translate_throw();
+    case Op::ThrowRef: return translate_throw_ref();
+    case Op::Try: return translate_try();
+    case Op::Catch: return translate_catch(false);
+    case Op::CatchAll: return translate_catch(true);
+    case Op::Delegate: return translate_delegate();
+    case Op::Rethrow: return translate_rethrow();
+
     case Op::Call: return compile_call(r_.u32(), false);
     case Op::ReturnCall: return compile_call(r_.u32(), true);
     case Op::CallIndirect: return compile_call_indirect(false);

@@ -14,7 +14,7 @@ namespace {
 // Types of labels point into the module's type section or here (single-result block types),
 // so a block costs O(1) memory however many values its type has.
 constexpr ValType kSingleTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128,
-                                    ValType::FuncRef, ValType::ExternRef};
+                                    ValType::FuncRef, ValType::ExternRef, ValType::ExnRef};
 Types single_type(ValType t) {
   for (const ValType& s : kSingleTypes)
     if (s == t) return {&s, 1};
@@ -28,7 +28,7 @@ FunctionCompiler::BlockType FunctionCompiler::read_block_type() {
   uint8_t b = r_.peek();
   if (b == 0x40) {
     r_.u8();
-  } else if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F) {
+  } else if (b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F || b == 0x69) {
     bt.results = single_type(read_val_type(r_));
   } else {
     int64_t idx = r_.s33();
@@ -42,7 +42,7 @@ FunctionCompiler::BlockType FunctionCompiler::read_block_type() {
 void FunctionCompiler::set_unreachable() {
   ++control_epoch_;
   ctrl_.back().unreachable = true;
-  truncate_stack(ctrl_.back().height);
+  truncate_stack(ctrl_.back().height + ctrl_.back().hidden);
 }
 
 bool FunctionCompiler::branch_values_in_place(const Control& target) const {
@@ -121,9 +121,26 @@ void FunctionCompiler::return_sequence() {
 
 void FunctionCompiler::close_arm(const Control& c) {
   check_top(c.results, false);
-  if (height() != c.height + c.results.size()) invalid("type mismatch");
-  materialize_top(uint32_t(c.results.size()));
+  uint32_t n = uint32_t(c.results.size());
+  if (height() != c.height + c.hidden + n) invalid("type mismatch");
+  materialize_top(n);
+  if (c.hidden && reachable()) {
+    // A catch arm's results sit above its exception: they move down to the label's slots.
+    if (n >= kMoveArity) {
+      emit_move(n, temp_slot(c.height));
+    } else {
+      for (uint32_t i = 0; i < n; ++i) {
+        const Operand& o = stack_[c.height + c.hidden + i];
+        emit_copy(o.slot, label_slot(c, i), o.type);
+      }
+    }
+  }
   truncate_stack(c.height);
+}
+
+void FunctionCompiler::bind_catches(Control& c, size_t target) {
+  for (uint32_t i : c.catch_fixups) fc_->catches[i].target = uint32_t(target);
+  c.catch_fixups.clear();
 }
 
 void FunctionCompiler::translate_block(Op op) {
@@ -131,7 +148,7 @@ void FunctionCompiler::translate_block(Op op) {
   std::optional<Operand> cond;
   if (op == Op::If) cond = pop(ValType::I32);
   uint32_t np = uint32_t(bt.params.size());
-  if (height() < ctrl_.back().height + np && !ctrl_.back().unreachable) invalid("type mismatch");
+  if (height() < ctrl_.back().height + ctrl_.back().hidden + np && !ctrl_.back().unreachable) invalid("type mismatch");
   check_top(bt.params, true);  // inside, the params have their declared types
   // Inside the block a local.set must not change values pushed before it, and branches
   // to the label find its params in their canonical slots.
@@ -186,9 +203,19 @@ void FunctionCompiler::translate_end() {
     ++control_epoch_;
     return;
   }
+  size_t body_end = code_.size();  // a try's body ends before its results move
   close_arm(c);
   if (c.else_fixup) patch(*c.else_fixup, label_here());
   bind(c.fixups);
+  bind_catches(c, code_.size());
+  if (!c.dead) {
+    if (c.kind == Op::TryTable && c.num_catches) add_region(c, body_end, FuncCode::TryRegion::kNoDelegate, c.first_catch, c.num_catches);
+    if (c.kind == Op::Catch || c.kind == Op::CatchAll) {
+      uint32_t first = uint32_t(fc_->catches.size());
+      fc_->catches.insert(fc_->catches.end(), c.legacy_catches.begin(), c.legacy_catches.end());
+      add_region(c, c.try_end, FuncCode::TryRegion::kNoDelegate, first, uint32_t(c.legacy_catches.size()));
+    }
+  }
   Types results = c.results;
   ctrl_.pop_back();
   ++control_epoch_;

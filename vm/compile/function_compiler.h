@@ -81,14 +81,25 @@ struct Fixup {
 };
 
 struct Control {
-  Op kind;  // Block, Loop, If, Else, or Call for the function body itself
+  // Block, Loop, If, Else, TryTable, Try (a legacy try's body), Catch or CatchAll (its
+  // handlers), or Call for the function body itself
+  Op kind;
   Types params, results;
   uint32_t height = 0;  // operand stack height below the params
+  // A legacy catch arm keeps the caught exception (rethrow's operand) in a hidden operand at
+  // `height`: the arm's own values start above it.
+  uint32_t hidden = 0;
   bool unreachable = false;  // after br/return/...: the operand stack is polymorphic
   bool dead = false;         // inside unreachable code: validated, but no code is emitted
   size_t loop_start = 0;  // Loop: cell index branches jump to
   std::vector<Fixup> fixups;
   std::optional<Fixup> else_fixup;  // If: the branch taken when the condition is false
+  // Exception handling: catch clauses (indices into FuncCode::catches) that land at this
+  // label's end; for a try, where its body starts and ends (cells) and its legacy clauses.
+  std::vector<uint32_t> catch_fixups;
+  size_t try_start = 0, try_end = 0;
+  uint32_t first_catch = 0, num_catches = 0;  // TryTable
+  std::vector<FuncCode::Catch> legacy_catches;
   Types label_types() const { return kind == Op::Loop ? params : results; }
 };
 
@@ -278,6 +289,20 @@ class FunctionCompiler {
   void translate_br();
   void translate_br_if();
   void translate_br_table();
+  // Register the end of block `c` as the landing point of its catch clauses.
+  void bind_catches(Control& c, size_t target);
+
+  // ---- exception handling (exceptions.cpp) ----
+  uint32_t tag_index();
+  void translate_throw();
+  void translate_throw_ref();
+  void translate_try_table();
+  void translate_try();
+  void translate_catch(bool all);
+  void translate_delegate();
+  void translate_rethrow();
+  // A try region closes: its body covered cells [c.try_start, end).
+  void add_region(const Control& c, size_t end, uint32_t delegate_level, uint32_t first, uint32_t n);
 
   // ---- instruction families ----
   void compile_instruction(Op op);                      // compiler.cpp

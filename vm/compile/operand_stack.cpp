@@ -25,7 +25,7 @@ void FunctionCompiler::truncate_stack(uint32_t h) {
 
 Operand FunctionCompiler::pop_any() {
   Control& c = ctrl_.back();
-  if (height() == c.height) {
+  if (height() == c.height + c.hidden) {
     if (c.unreachable) return Operand{kUnknown, Operand::Temp, next_slot(), 0, next_slot()};
     invalid("type mismatch");
   }

@@ -19,15 +19,15 @@ enum class Phase : uint8_t {
   Failed,
 };
 
-// The sections of the binary format, in the order it requires them (data count sits before
-// code; custom sections may stand anywhere).
+// The sections of the binary format, in the order it requires them (tags sit between memory
+// and global, data count before code; custom sections may stand anywhere).
 struct SectionInfo {
   uint8_t id;
   const char* name;
 };
-constexpr SectionInfo kSections[] = {{0, "custom"},   {1, "type"},      {2, "import"}, {3, "function"}, {4, "table"},
-                                     {5, "memory"},   {6, "global"},    {7, "export"}, {8, "start"},    {9, "element"},
-                                     {12, "datacount"}, {10, "code"},   {11, "data"}};
+constexpr SectionInfo kSections[] = {{0, "custom"},    {1, "type"},      {2, "import"}, {3, "function"}, {4, "table"},
+                                     {5, "memory"},    {13, "tag"},      {6, "global"}, {7, "export"},   {8, "start"},
+                                     {9, "element"},   {12, "datacount"}, {10, "code"}, {11, "data"}};
 
 // The position of a non-custom section id in that order; -1 for custom and unknown ids.
 int section_rank(uint8_t id) {
@@ -115,6 +115,17 @@ GlobalType read_global_type(Reader& r) {
   return g;
 }
 
+// A tag's type: attribute 0 (exception) and a function type without results.
+uint32_t read_tag_type(Reader& r, const ModuleData& m) {
+  size_t at = r.offset();
+  if (r.u8() != 0x00) r.fail_at(at, "malformed tag attribute");
+  size_t type_at = r.offset();
+  uint32_t t = r.u32();
+  if (t >= m.types.size()) throw ValidationError(type_at, "unknown type");
+  if (!m.types[t].results.empty()) throw ValidationError(type_at, "non-empty tag result type");
+  return t;
+}
+
 void note_refs(const ConstExpr& e, ModuleData& m) {
   for (auto& op : e)
     if (op.kind == ConstOp::RefFunc) m.declared_refs.insert(uint32_t(op.value));
@@ -124,7 +135,7 @@ void note_refs(const ConstExpr& e, ModuleData& m) {
 // past one is refused with a ValidationError naming it, before anything is sized by it.
 constexpr uint32_t kMaxTypes = 1'000'000, kMaxFunctions = 1'000'000, kMaxImports = 100'000,
                    kMaxExports = 100'000, kMaxGlobals = 1'000'000, kMaxDataSegments = 100'000,
-                   kMaxElemSegments = 10'000'000, kMaxTables = 100'000, kMaxParams = 1'000, kMaxResults = 1'000,
+                   kMaxElemSegments = 10'000'000, kMaxTables = 100'000, kMaxTags = 1'000'000, kMaxParams = 1'000, kMaxResults = 1'000,
                    kMaxTableInit = 10'000'000, kMaxFunctionBodyBytes = 7'654'321;
 
 uint32_t limited(uint32_t n, uint64_t already, uint32_t max, const char* what, size_t at) {
@@ -193,6 +204,12 @@ void parse_import_section(Reader& r, ModuleData& m) {
         m.globals.push_back(e.global);
         ++m.num_imported_globals;
         break;
+      case 4:
+        e.kind = ImportDesc::Tag;
+        e.type_index = read_tag_type(r, m);
+        m.tag_types.push_back(e.type_index);
+        ++m.num_imported_tags;
+        break;
       default: {
         const char* why = unsupported_extern_kind(kind, true);
         r.fail_at(at, why ? why : "malformed import kind");
@@ -229,6 +246,11 @@ void parse_memory_section(Reader& r, ModuleData& m) {
     m.memories.push_back(read_memory_type(r));
     if (m.memories.size() > 1) throw ValidationError(at, "multiple memories are not supported");
   }
+}
+
+void parse_tag_section(Reader& r, ModuleData& m) {
+  uint32_t n = read_count(r, m.tag_types.size(), kMaxTags, "tags");
+  for (uint32_t i = 0; i < n; ++i) m.tag_types.push_back(read_tag_type(r, m));
 }
 
 void parse_global_section(Reader& r, ModuleData& m) {
@@ -271,6 +293,10 @@ void parse_export_section(Reader& r, ModuleData& m) {
       case 3:
         e.kind = ImportDesc::Global;
         if (e.index >= m.globals.size()) throw ValidationError(at, "unknown global");
+        break;
+      case 4:
+        e.kind = ImportDesc::Tag;
+        if (e.index >= m.tag_types.size()) throw ValidationError(at, "unknown tag");
         break;
       default: {
         const char* why = unsupported_extern_kind(kind, false);
@@ -471,7 +497,7 @@ bool ModuleDecoder::step(bool at_eof) {
       uint8_t id = r.u8();
       uint32_t size = r.u32();
       if (const char* why = unsupported_section(id)) r.fail_at(id_at, why);
-      if (id > 12) r.fail_at(id_at, "malformed section id");
+      if (id > 13) r.fail_at(id_at, "malformed section id");
       s.section_id = id;
       s.section_start = r.offset();
       s.section_end = s.section_start + size;
@@ -509,6 +535,7 @@ bool ModuleDecoder::step(bool at_eof) {
         case 3: parse_function_section(r, m, s.declared_funcs); s.saw_function_section = true; break;
         case 4: parse_table_section(r, m); break;
         case 5: parse_memory_section(r, m); break;
+        case 13: parse_tag_section(r, m); break;
         case 6: parse_global_section(r, m); break;
         case 7: parse_export_section(r, m); break;
         case 8: parse_start_section(r, m); break;

@@ -1,17 +1,14 @@
-// The byte values come from each proposal's binary format: exception handling (legacy and
-// exnref), threads, memory64, typed function references, GC.
+// The byte values come from each proposal's binary format: threads, memory64, typed function
+// references, GC, custom descriptors, wide arithmetic, custom page sizes.
 #include "decode/features.h"
 
 namespace corowasm::detail {
 
-const char* unsupported_section(uint8_t id) {
-  return id == 13 ? "exception handling (tag section) is not supported" : nullptr;
-}
+const char* unsupported_section(uint8_t) { return nullptr; }
 
 const char* unsupported_extern_kind(uint8_t kind, bool import) {
   if (kind == 0x20 && import) return "custom descriptors (exact function import) are not supported";
-  if (kind != 4) return nullptr;
-  return import ? "exception handling (tag import) is not supported" : "exception handling (tag export) is not supported";
+  return nullptr;
 }
 
 // Limits flags: bit 0 a maximum follows, bit 1 shared (threads), bit 2 64-bit indices
@@ -39,8 +36,7 @@ const char* unsupported_value_type(uint8_t b) {
   switch (b) {
     case 0x63:
     case 0x64: return "typed function references (ref types) are not supported";
-    case 0x69:
-    case 0x74: return "exception handling (exnref) is not supported";
+    case 0x74: return "garbage collection (nullexnref) is not supported";
     case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
       return "garbage collection (reference types such as anyref, eqref, i31ref) is not supported";
     default: return nullptr;
@@ -56,14 +52,6 @@ const char* unsupported_opcode(uint8_t b) {
   switch (b) {
     case 0xFE: return "threads (atomic instructions) are not supported";
     case 0xFB: return "garbage collection (struct, array and i31 instructions) is not supported";
-    case 0x06: return "exception handling (try instruction) is not supported";
-    case 0x07: return "exception handling (catch instruction) is not supported";
-    case 0x08: return "exception handling (throw instruction) is not supported";
-    case 0x09: return "exception handling (rethrow instruction) is not supported";
-    case 0x0A: return "exception handling (throw_ref instruction) is not supported";
-    case 0x18: return "exception handling (delegate instruction) is not supported";
-    case 0x19: return "exception handling (catch_all instruction) is not supported";
-    case 0x1F: return "exception handling (try_table instruction) is not supported";
     case 0x14: return "typed function references (call_ref instruction) are not supported";
     case 0x15: return "typed function references (return_call_ref instruction) are not supported";
     case 0xD4: return "typed function references (ref.as_non_null instruction) are not supported";

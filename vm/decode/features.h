@@ -9,12 +9,12 @@
 
 namespace corowasm::detail {
 
-const char* unsupported_section(uint8_t id);                    // 13: tag section
-const char* unsupported_extern_kind(uint8_t kind, bool import);  // 4: tag
+const char* unsupported_section(uint8_t id);                    // none at present
+const char* unsupported_extern_kind(uint8_t kind, bool import);  // 0x20: exact function import
 const char* unsupported_limits(uint8_t flags, bool memory);     // 2-7: shared, 64-bit
 const char* unsupported_type_form(uint8_t form);                // struct, array, rec, sub
-const char* unsupported_value_type(uint8_t b);                  // typed and GC references, exnref
-const char* unsupported_opcode(uint8_t b);                      // a first opcode byte: atomics, EH, ...
+const char* unsupported_value_type(uint8_t b);                  // typed and GC references
+const char* unsupported_opcode(uint8_t b);                      // a first opcode byte: atomics, GC, ...
 const char* unsupported_prefixed_opcode(uint8_t prefix, uint32_t code);  // 0xFC 19-22: wide arithmetic
 
 }  // namespace corowasm::detail

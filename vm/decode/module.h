@@ -54,6 +54,28 @@ struct FuncCode {
     uint32_t func_offset;
   };
   std::vector<SourceOffset> offsets;
+  // Exception handlers (exec/exceptions.cpp walks them): the try regions of the code, in the
+  // order they close (so of the regions covering one cell, the innermost comes first), each
+  // with its catch clauses in order. A region covers the cells [start, end) of its body.
+  struct Catch {
+    static constexpr uint32_t kAnyTag = UINT32_MAX;
+    static constexpr uint32_t kNoSlot = UINT32_MAX;
+    uint32_t tag = kAnyTag;           // in the module's tag index space; kAnyTag: catch_all
+    uint32_t target = 0;              // cell execution continues at
+    uint32_t payload_slot = 0;        // where the payload's slots go
+    uint32_t exn_slot = kNoSlot;      // where the exnref goes (catch_ref, legacy catches)
+  };
+  struct TryRegion {
+    static constexpr uint32_t kNoDelegate = UINT32_MAX;
+    uint32_t start = 0, end = 0;
+    uint32_t level = 0;  // nesting depth of the try's block in the function (1 = outermost)
+    // A legacy `try ... delegate`: an exception from its body is handled by the regions of
+    // level <= delegate_level (0: none in this function).
+    uint32_t delegate_level = kNoDelegate;
+    uint32_t first_catch = 0, num_catches = 0;  // into catches
+  };
+  std::vector<TryRegion> regions;
+  std::vector<Catch> catches;
   // The function offset of the instruction at cell `cell`; nullopt when none is recorded.
   std::optional<uint32_t> func_offset_at(size_t cell) const {
     auto it = std::upper_bound(offsets.begin(), offsets.end(), cell,
@@ -66,7 +88,7 @@ struct FuncCode {
 struct ImportEntry {
   std::string module, name;
   ImportDesc::Kind kind;
-  uint32_t type_index = 0;  // Func
+  uint32_t type_index = 0;  // Func, Tag
   TableType table;
   MemoryType memory;
   GlobalType global;
@@ -124,6 +146,8 @@ struct ModuleData {
   std::vector<GlobalType> globals;
   uint32_t num_imported_globals = 0;
   std::vector<GlobalDef> global_defs;  // defined globals only
+  std::vector<uint32_t> tag_types;     // type index of every tag
+  uint32_t num_imported_tags = 0;
 
   std::vector<ExportEntry> exports;
   int64_t start = -1;

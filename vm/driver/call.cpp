@@ -121,6 +121,33 @@ void ResumableCall::fail(Trap trap) {
   finish();
 }
 
+void ResumableCall::fail(Exception exception) {
+  if (exception.backtrace().empty() && pushed_) {
+    size_t omitted = 0;
+    auto frames = backtrace(*t_, t_->ip, nullptr, &omitted);
+    exception.set_backtrace(std::move(frames), omitted);
+  }
+  trap_ = static_cast<const Trap&>(exception);
+  exception_ = std::move(exception);
+  finish();
+}
+
+void ResumableCall::throw_failure() const {
+  if (exception_) throw *exception_;
+  throw *trap_;
+}
+
+bool ResumableCall::raise_at_host_call(const Exception& x) {
+  // Where the guest stands: at the host call (a re-entry in between may have moved the thread on).
+  t_->inst = host_.inst;
+  t_->ip = host_.resume;
+  t_->fp = t_->stack + host_.fp_off;
+  t_->host_args = nullptr;
+  ExnInst* exn = guest_exception(store_, x);  // throws Trap for a mismatching one
+  if (!exn) throw Trap(TrapKind::ExceptionLimit);
+  return unwind(t_, t_->ip, t_->fp, exn, host_.tail ? ThrowFrom::HostTailCall : ThrowFrom::HostCall);
+}
+
 void ResumableCall::charge(uint64_t units) {
   for (ResumableCall* c = this; c; c = c->parent_)
     if (c->budget_) *c->budget_ -= std::min(*c->budget_, units);
@@ -184,6 +211,10 @@ CallStatus ResumableCall::resume() {
         return CallStatus::Done;
       case Exit::Trap:
         fail(Trap(t_->trap_kind, t_->trap_message));
+        return CallStatus::Trap;
+      case Exit::Exception:
+        fail(host_exception(store_, t_->exception));
+        t_->exception = nullptr;
         return CallStatus::Trap;
       case Exit::HostCall:
         host_ = save_host_call(*t_);
@@ -283,6 +314,30 @@ void ResumableCall::complete_host(std::span<const Value> results) {
 
 void ResumableCall::fail_host(std::exception_ptr error) {
   leave_host();
+  // A Wasm exception the host function raised (or let through from a nested call) is thrown
+  // in the guest at the call.
+  try {
+    std::rethrow_exception(error);
+  } catch (const Exception& x) {
+    if (host_entry_ || !pushed_) {
+      fail(x);
+      return;
+    }
+    try {
+      if (raise_at_host_call(x)) return;
+    } catch (Trap& trap) {
+      fail(std::move(trap));
+      return;
+    }
+    // Uncaught: the backtrace starts at the host function, as for a trap.
+    Exception escaped = x;
+    size_t omitted = 0;
+    auto frames = backtrace(*t_, t_->ip, host_.callee, &omitted);
+    escaped.set_backtrace(std::move(frames), omitted);
+    fail(std::move(escaped));
+    return;
+  } catch (...) {
+  }
   Trap trap = failure_of(error).trap;
   // The host function is frame 0, named after its import; its caller stopped at the call.
   if (trap.backtrace().empty() && pushed_ && !host_entry_) {
@@ -301,7 +356,7 @@ std::vector<Value> call_sync(StoreData& store, FuncInst* f, std::span<const Valu
   for (;;) {
     switch (call.resume()) {
       case CallStatus::Done: return call.take_results();
-      case CallStatus::Trap: throw call.trap();
+      case CallStatus::Trap: call.throw_failure();
       case CallStatus::HostCall: call.run_host(); break;
       case CallStatus::Suspend:
         call.fail_host(std::make_exception_ptr(

@@ -6,7 +6,7 @@
 //   ResumableCall call(store, f, args, limits);      // begin: check arguments, push the entry frame
 //   for (;;) switch (call.resume()) {
 //     case CallStatus::Done:       return call.take_results();
-//     case CallStatus::Trap:       throw call.trap();
+//     case CallStatus::Trap:       call.throw_failure();   // the Trap, or the escaped Exception
 //     case CallStatus::HostCall:   call.run_host(); break;          // a synchronous import
 //     case CallStatus::Suspend:    ... await it ...; call.complete_host(results); break;
 //     case CallStatus::OutOfSlice: ... yield ...; break;
@@ -46,7 +46,7 @@ enum class CallStatus {
   Suspend,     // the guest called a suspending (async) host function: await it, then
                // complete_host() or fail_host(), then resume()
   OutOfSlice,  // the slice is spent, budget and deadline are not: yield, then resume()
-  Trap,        // trap() says why; the call is over
+  Trap,        // trap() says why (an escaped Wasm exception too: exception()); the call is over
 };
 
 class ResumableCall {
@@ -79,6 +79,10 @@ class ResumableCall {
   // ---- Done / Trap ----
   std::vector<Value> take_results() { return std::move(results_); }
   const Trap& trap() const { return *trap_; }
+  // The Wasm exception that escaped the call (trap() is then its Trap: UncaughtException).
+  const Exception* exception() const { return exception_ ? &*exception_ : nullptr; }
+  // Throw what ended the call: the Exception, else the Trap.
+  [[noreturn]] void throw_failure() const;
 
   const CallLimits& limits() const { return limits_; }
   Thread* thread() const { return t_; }
@@ -90,6 +94,10 @@ class ResumableCall {
  private:
   enum class State { Running, InHost, Finished };
   void fail(Trap trap);
+  void fail(Exception exception);
+  // A Wasm exception raised at the host call the guest stopped at: true when a handler of
+  // the guest caught it (the call runs on from there).
+  bool raise_at_host_call(const Exception& x);
   uint64_t settle();  // charge what the last run spent; returns it
   void finish();  // pop what the call pushed
   void enter_sync_host();
@@ -124,6 +132,7 @@ class ResumableCall {
   HostCallState host_{};
   std::vector<Value> results_;
   std::optional<Trap> trap_;
+  std::optional<Exception> exception_;
 };
 
 // Run `f` to completion on the store's synchronous thread (a re-entry when a host function of

@@ -46,11 +46,12 @@ Exit exit_stack_limit(Thread* t, const Cell* ip, Slot* fp, const FuncCode* calle
   return Exit::StackLimit;
 }
 
-Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* args) {
+Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* args, bool tail = false) {
   t->ip = resume;
   t->fp = fp;
   t->host_callee = f;
   t->host_args = args;
+  t->host_tail = tail;
   return Exit::HostCall;
 }
 
@@ -134,7 +135,7 @@ CW_HANDLER(h_return_call) {
 // frame's return sequence right after this instruction.
 #define CW_TAIL_CALL_FUNC_INST(f, args_slot, len)                                        \
   do {                                                                                   \
-    if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), fp + (args_slot));     \
+    if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), fp + (args_slot), true); \
     if (fp + (f)->code->frame_slots > t->stack_end) [[unlikely]]                         \
       return exit_stack_limit(t, ip, fp, (f)->code, true);                               \
     reuse_frame(t, (f)->code, fp, (args_slot));                                          \

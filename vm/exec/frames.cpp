@@ -117,7 +117,7 @@ void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value
 }
 
 HostCallState save_host_call(Thread& t) {
-  return HostCallState{t.ip, size_t(t.fp - t.stack), size_t(t.host_args - t.stack), t.inst, t.host_callee};
+  return HostCallState{t.ip, size_t(t.fp - t.stack), size_t(t.host_args - t.stack), t.inst, t.host_callee, t.host_tail};
 }
 
 CallState begin_call(Thread& t, FuncInst* f, std::span<const Value> args) {

@@ -35,11 +35,22 @@ struct HostCallState {
   size_t fp_off, args_off;
   InstanceData* inst;
   FuncInst* callee;
+  bool tail = false;  // from a return_call*
 };
 HostCallState save_host_call(Thread& t);
 // Exit::HostCall: the callee's arguments as Values (`out` holds one per parameter).
 void read_host_args(const Thread& t, std::span<Value> out);
 void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value> results);
+
+// ---- exceptions (exec/exceptions.cpp) ----
+// Where an exception starts its way out: a throw instruction at `ip`, or a host function
+// whose call returns to `ip` (called by a return_call*: no try of that frame applies).
+enum class ThrowFrom : uint8_t { Instruction, HostCall, HostTailCall };
+// Look for the handler of `exn` from frame `fp` (running at `ip` in t->inst) outwards, up to
+// and including the entry frame of the current call. Caught: the clause's values are in its
+// label's slots and t->ip/fp/inst and the call stack say where execution continues. Not
+// caught: returns false and changes nothing.
+bool unwind(Thread* t, const Cell* ip, Slot* fp, ExnInst* exn, ThrowFrom from);
 
 // ---- traps ----
 // The Wasm frames of `t`, innermost first, named from the name section (else the export

@@ -16,7 +16,7 @@
 // store-to-load round trip through memory off dependency chains. The compiler picks such
 // "acc" variants only right after the producing instruction, never after a label or a call,
 // so an instruction that reads `acc` is never where execution resumes after an Exit. A handler leaves the chain only through an Exit:
-// Done (returned to the host), Trap, HostCall, StackLimit, OutOfFuel; `Thread::ip/fp` then hold
+// Done (returned to the host), Trap, HostCall, StackLimit, OutOfFuel, Exception; `Thread::ip/fp` then hold
 // where execution resumes.
 #pragma once
 
@@ -64,6 +64,7 @@ enum class Exit : uint32_t {
   HostCall,    // Thread::host_callee wants calling with args at host_args; resume at ip
   StackLimit,  // a call needs more frames or value-stack slots than are allocated
   OutOfFuel,   // Thread::fuel ran out: the time slice or the fuel budget is spent
+  Exception,   // Thread::exception escaped every handler of this call; ip/fp: its throw
 };
 
 using Handler = Exit (CW_HANDLER_CC*)(const Cell* ip, Slot* fp, uint8_t* mem, uint64_t memsize, Thread* t,

@@ -18,7 +18,10 @@ struct Access {
   static TableInst* table(const Table& t) { return t.table_; }
   static GlobalInst* global(const Global& g) { return g.global_; }
   static InstanceData* instance(const Instance& i) { return i.inst_; }
-  // The store a Func, Memory, Table or Global belongs to.
+  static TagInst* tag(const Tag& t) { return t.tag_; }
+  static const std::shared_ptr<ExnInst>& exn(const Exception& x) { return x.exn_; }
+  static void set_exn(Exception& x, std::shared_ptr<ExnInst> e) { x.exn_ = std::move(e); }
+  // The store a Func, Memory, Table, Global or Tag belongs to.
   template <class Handle>
   static StoreData* owner(const Handle& h) { return h.store_.get(); }
   static Thread* thread(const Caller& c) { return c.thread_; }
@@ -29,6 +32,7 @@ struct Access {
   static Store make_store(std::shared_ptr<StoreData> s) { return Store(std::move(s)); }
   static Instance make_instance(std::shared_ptr<StoreData> s, InstanceData* i) { return Instance(std::move(s), i); }
   static Func make_func(std::shared_ptr<StoreData> s, FuncInst* f) { return Func(std::move(s), f); }
+  static Tag make_tag(std::shared_ptr<StoreData> s, TagInst* t) { return Tag(std::move(s), t); }
   static Caller make_caller(Thread* t, InstanceData* i, ResumableCall* call) { return Caller(t, i, call); }
 };
 

@@ -100,6 +100,7 @@ std::string expected_text(const ImportEntry& imp, const ModuleData& m) {
     case ImportDesc::Table: return table_text(imp.table.elem, imp.table.limits.min, imp.table.limits.max);
     case ImportDesc::Memory: return memory_text(imp.memory.limits.min, imp.memory.limits.max);
     case ImportDesc::Global: return global_text(imp.global);
+    case ImportDesc::Tag: return "(tag " + to_string(m.types[imp.type_index]) + ")";
   }
   return "?";
 }
@@ -119,6 +120,7 @@ std::string provided_text(const Extern& e, ImportDesc::Kind want) {
     if (!mi) return "an empty Memory";
     return memory_text(mi->pages(), mi->has_max ? std::optional(mi->max_pages) : std::nullopt);
   }
+  if (auto* tg = std::get_if<Tag>(&e)) return !*tg ? "an empty Tag" : "(tag " + to_string(tg->type()) + ")";
   GlobalInst* gi = Access::global(std::get<Global>(e));
   return gi ? global_text(gi->type) : "an empty Global";
 }
@@ -163,6 +165,9 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
           ok = gi && gi->type.type == imp.global.type && gi->type.mut == imp.global.mut;
         }
         break;
+      case ImportDesc::Tag:
+        if (auto* tg = std::get_if<Tag>(e)) ok = *tg && tg->type() == m.types[imp.type_index];
+        break;
     }
     if (!ok)
       throw LinkError(std::string("incompatible import type for ") + to_string(imp.kind) + " " + what +
@@ -183,7 +188,22 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
       case ImportDesc::Table: inst.tables.push_back(Access::table(std::get<Table>(e))); break;
       case ImportDesc::Memory: inst.memories.push_back(Access::memory(std::get<Memory>(e))); break;
       case ImportDesc::Global: inst.globals.push_back(Access::global(std::get<Global>(e))); break;
+      case ImportDesc::Tag: inst.tags.push_back(Access::tag(std::get<Tag>(e))); break;
     }
+  }
+  for (size_t i = m.num_imported_tags; i < m.tag_types.size(); ++i) {
+    auto t = std::make_unique<TagInst>();
+    t->type = &m.types[m.tag_types[i]];
+    t->owner = &store;
+    for (ValType v : t->type->params) t->payload_slots += slot_width(v);
+    t->name = "tag " + std::to_string(i);
+    for (const ExportEntry& e : m.exports)
+      if (e.kind == ImportDesc::Tag && e.index == i) {
+        t->name = e.name;
+        break;
+      }
+    inst.tags.push_back(t.get());
+    store.tags.push_back(std::move(t));
   }
   for (size_t i = 0; i < m.codes.size(); ++i) {
     auto f = std::make_unique<FuncInst>();

@@ -8,6 +8,8 @@
 #include <optional>
 #include <memory>
 #include <span>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "decode/module.h"
@@ -65,6 +67,26 @@ struct FuncInst {
   FuncType host_type;             // storage for host functions' type
 };
 
+// An exception tag. Tags compare by identity: an imported tag is its exporter's TagInst.
+struct TagInst {
+  const FuncType* type = nullptr;  // params: the payload
+  FuncType host_type;              // storage for host tags
+  const StoreData* owner = nullptr;
+  std::string name;                // for messages: export or import name, else "tag N"
+  uint32_t payload_slots = 0;
+};
+
+// A thrown exception (an exnref points at one). It lives in its store until the collector
+// (runtime/exceptions.cpp) finds nothing referring to it: no slot of a live frame, no global
+// or exnref table, no live exception's payload and no host Exception (pins).
+struct ExnInst {
+  TagInst* tag = nullptr;
+  std::vector<Slot> payload;  // the tag's params in frame layout (a v128 two slots)
+  uint32_t pins = 0;
+  bool marked = false;
+  size_t bytes() const { return sizeof(ExnInst) + payload.capacity() * sizeof(Slot); }
+};
+
 struct InstanceData {
   std::shared_ptr<const ModuleData> module;
   MemoryInst* mem0 = nullptr;  // never null: instances without memory point at an empty one
@@ -72,6 +94,7 @@ struct InstanceData {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   std::vector<std::vector<uint64_t>> elems;  // evaluated element segments (empty once dropped)
   std::vector<bool> data_dropped;
   std::vector<std::unique_ptr<FuncInst>> own_funcs;
@@ -88,6 +111,14 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   std::vector<std::unique_ptr<MemoryInst>> memories;
   std::vector<std::unique_ptr<TableInst>> tables;
   std::vector<std::unique_ptr<GlobalInst>> globals;
+  std::vector<std::unique_ptr<TagInst>> tags;
+  // Live exceptions, their bytes, and the bytes at which the next collection runs.
+  std::unordered_set<ExnInst*> exns;
+  uint64_t exn_bytes = 0;
+  uint64_t exn_collect_at = 1 << 20;
+  uintptr_t exn_lo = UINTPTR_MAX, exn_hi = 0;  // address range of exns (a quick filter)
+  // Every Thread of the store (their frames are the collector's roots).
+  std::vector<Thread*> threads;
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)
   MemoryInst empty_memory;
   std::optional<uint64_t> fuel;    // budget for calls; unlimited when empty
@@ -102,7 +133,16 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   uint64_t table_elements = 0;  // in all tables of the store, capped by limits.max_table_elements
 
   explicit StoreData(std::shared_ptr<const Config> c) : config(std::move(c)), limits(*config) {}
+  ~StoreData();
+  StoreData(const StoreData&) = delete;
+  StoreData& operator=(const StoreData&) = delete;
   Thread& sync_thread();
+  // A new exception of `tag`, its payload zeroed. Collects first when the live exceptions
+  // have grown enough; nullptr when they would exceed limits.max_exception_bytes.
+  ExnInst* new_exception(TagInst* tag);
+  bool is_exception(uint64_t bits) const { return exns.count(reinterpret_cast<ExnInst*>(bits)) != 0; }
+  // Free every exception nothing refers to (see ExnInst).
+  void collect_exceptions();
   // A new table of type `tt` filled with `init`, counted against the store's element limit;
   // throws Trap past it.
   TableInst& new_table(const TableType& tt, uint64_t init);
@@ -131,6 +171,13 @@ Layer& layer_state(StoreData& store) {
 // store (one of another store would dangle once that store is gone). Throw Trap / Error.
 void check_host_results(const StoreData& store, const FuncType& ft, std::span<const Value> results);
 void check_ref_owner(const StoreData& store, const Value& v);
+
+// Exceptions between guest and host (runtime/exceptions.cpp): the host's view of a guest's
+// exception (which pins it while the Exception lives), and the guest's exception for one the
+// host throws (the same object when it came from this store's guest; else a new one, checked
+// against its tag: Trap on a mismatch, nullptr past the store's exception limit).
+Exception host_exception(StoreData& store, ExnInst* e);
+ExnInst* guest_exception(StoreData& store, const Exception& x);
 
 // A Value of type `t` from its slot bits.
 Value to_value(ValType t, uint64_t bits);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "decode/module.h"
+#include "runtime/store.h"
 
 namespace corowasm::detail {
 
@@ -19,10 +20,16 @@ Thread::Thread(const Config& cfg, StoreData* s) : config(&cfg), store(s) {
   size_t nslots = std::min<size_t>(32, cfg.max_stack_bytes / sizeof(Slot));
   stack = static_cast<Slot*>(std::calloc(nslots, sizeof(Slot)));
   stack_end = stack + nslots;
-  if (!frames || !stack) throw std::bad_alloc();
+  if (!frames || !stack) {
+    std::free(frames);
+    std::free(stack);
+    throw std::bad_alloc();
+  }
+  if (store) store->threads.push_back(this);
 }
 
 Thread::~Thread() {
+  if (store) std::erase(store->threads, this);
   std::free(frames);
   std::free(stack);
 }

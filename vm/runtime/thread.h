@@ -14,6 +14,7 @@ struct FuncCode;
 struct FuncInst;
 struct InstanceData;
 struct MemoryInst;
+struct ExnInst;
 
 // One record of the heap call stack: the function running in this frame and where its caller
 // resumes. Nothing else: a suspended guest's pending host operation is owned by its driver.
@@ -47,6 +48,8 @@ struct Thread {
   std::string trap_message;
   FuncInst* host_callee = nullptr;
   Slot* host_args = nullptr;
+  bool host_tail = false;      // HostCall: from a return_call* (no try of the frame applies)
+  ExnInst* exception = nullptr;  // Exception: the one that escaped; ip/fp where it was thrown
   const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
   bool pending_tail = false;                 // StackLimit: ... for a tail call (no new frame)
   // OutOfFuel inside a bulk instruction (memory.fill, table.copy, ...): the instruction at
@@ -59,7 +62,7 @@ struct Thread {
   const Config* config = nullptr;
   StoreData* store = nullptr;
 
-  Thread(const Config& cfg, StoreData* s);
+  Thread(const Config& cfg, StoreData* s);  // registers with `s` (its frames are roots)
   ~Thread();
   Thread(const Thread&) = delete;
   Thread& operator=(const Thread&) = delete;

@@ -51,6 +51,8 @@ struct FuncInst;
 struct MemoryInst;
 struct TableInst;
 struct GlobalInst;
+struct TagInst;
+struct ExnInst;
 struct Thread;
 }  // namespace detail
 
@@ -63,9 +65,10 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+  ExnRef = 0x69,  // a caught exception (exception handling); never crosses the host boundary
 };
 const char* to_string(ValType t);
-inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef || t == ValType::ExnRef; }
 
 // A typed Wasm value. `bits` holds i32 zero-extended, floats as their IEEE bit pattern (so NaN
 // payloads survive), and references as an opaque non-zero word (0 is the null reference).
@@ -217,6 +220,10 @@ struct Config {
   // nest on the native stack: deeper re-entries, or ones that would leave less than 64 KiB of
   // the thread's native stack, trap with "call stack exhausted".
   uint32_t max_reentry_depth = 1'000;
+  // Exceptions (exception handling) live in their store until no frame, global or table
+  // refers to them; a store whose live exceptions (payloads included) would take more bytes
+  // than this traps with TrapKind::ExceptionLimit.
+  uint64_t max_exception_bytes = 64ull << 20;
 };
 
 class Module;
@@ -239,13 +246,13 @@ class Engine {
 struct ImportDesc {
   std::string module;
   std::string name;
-  enum Kind : uint8_t { Func, Table, Memory, Global } kind;
+  enum Kind : uint8_t { Func, Table, Memory, Global, Tag } kind;
 };
 struct ExportDesc {
   std::string name;
   ImportDesc::Kind kind;
 };
-// The kind's keyword in the text format: "func", "table", "memory", "global".
+// The kind's keyword in the text format: "func", "table", "memory", "global", "tag".
 const char* to_string(ImportDesc::Kind k);
 
 class Imports;
@@ -360,7 +367,42 @@ class Func {
   detail::FuncInst* func_ = nullptr;
 };
 
-using Extern = std::variant<Func, Table, Memory, Global>;
+// An exception tag: the type of a Wasm exception, its payload the tag's parameters. Tags
+// compare by identity: two tags of one type are different tags.
+class Tag {
+ public:
+  Tag() = default;
+  const FuncType& type() const;  // params: the payload; no results
+  // The name messages use: the module's export or import name of the tag, else "tag N"; for a
+  // host tag, the name given to Store::tag.
+  const std::string& name() const;
+  explicit operator bool() const { return tag_ != nullptr; }
+  bool operator==(const Tag& o) const { return tag_ == o.tag_; }
+ private:
+  friend class Store; friend class Instance; friend struct detail::Access;
+  Tag(std::shared_ptr<detail::StoreData> s, detail::TagInst* t) : store_(std::move(s)), tag_(t) {}
+  std::shared_ptr<detail::StoreData> store_;
+  detail::TagInst* tag_ = nullptr;
+};
+
+// A Wasm exception in the host's hands. A call (call_sync, the async calls) whose guest lets
+// an exception escape fails with one: a Trap of kind UncaughtException whose message names
+// the tag and payload. A host function throws one to raise it in its caller, where the guest's
+// try_table/try catches it like any other (one it caught from a nested call keeps its identity
+// when rethrown: throw_ref sees the same exception).
+class Exception : public Trap {
+ public:
+  Exception(Tag tag, std::vector<Value> payload);
+  const Tag& tag() const { return tag_; }
+  const std::vector<Value>& payload() const { return payload_; }
+ private:
+  friend struct detail::Access;
+  Tag tag_;
+  std::vector<Value> payload_;
+  std::shared_ptr<detail::ExnInst> exn_;  // the guest's exception object (pinned), when it came from a guest
+};
+
+using Extern = std::variant<Func, Table, Memory, Global, Tag>;
 
 class Caller;
 class Instance;
@@ -450,6 +492,8 @@ class Store {
   Memory memory(MemoryType type);
   Table table(TableType type, Value init);
   Global global(GlobalType type, Value init);
+  // A new exception tag of the host, with payload `params` (Exception carries it).
+  Tag tag(std::vector<ValType> params, std::string name = "host tag");
   // Per-store limits (memory pages, table elements, call depth, value-stack bytes), starting
   // as the engine's Config: memories and tables created afterwards and every call use them.
   void set_limits(const Config& limits);
@@ -503,6 +547,7 @@ class Instance {
   Memory memory(std::string_view name) const;
   Table table(std::string_view name) const;
   Global global(std::string_view name) const;
+  Tag tag(std::string_view name) const;
   std::vector<std::pair<std::string, Extern>> exports() const;
   Store store() const { return Store(store_); }
   explicit operator bool() const { return inst_ != nullptr; }
