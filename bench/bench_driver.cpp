@@ -13,6 +13,10 @@
 //                parameter block (magic "CWbenchN" in the data section) holds n, and runs its
 //                parameterless export run_param via --run-all-exports.
 //
+// SIMD kernels (--simd-kernels) run twice under corowasm, as S_simd.wasm (-msimd128) and S.wasm
+// (no SIMD), against S_native; --eh times throw/catch rounds (bench/eh/throw.wat) against the
+// same rounds in C++ (--eh-native).
+//
 // Every kernel export run(n) performs n iterations of a fixed unit of work and returns a checksum.
 // Each engine gets its own n (so the slow interpreters finish in seconds), and the reported time is
 // per iteration: (T(n) - T(0)) / n, where T(0) is the same call with no iteration (process start,
@@ -60,6 +64,9 @@ struct Options {
   int coremark_iterations = 6000;    // native and corowasm (the same count: a fixed-work ratio)
   int coremark_interp_iterations = 200;
   bool coremark = true;
+  // SIMD kernels S: S_simd.wasm (-msimd128), S.wasm (the same source without SIMD), S_native.
+  std::vector<std::string> simd_kernels;
+  std::string eh_wasm, eh_native;  // the throw/catch micro-benchmark and its C++ reference
 };
 
 int failures = 0;  // mismatches and engine errors; non-zero exit when set
@@ -427,7 +434,8 @@ std::vector<std::string> split_list(const std::string& s) {
                "usage: bench_driver --dir DIR --kernels a,b,c [--wasm-interp PATH] [--no-coremark]\n"
                "                    [--quick] [--target-native S] [--target-corowasm S]\n"
                "                    [--target-wasm-interp S] [--coremark-iterations N]\n"
-               "                    [--coremark-wasm-interp-iterations N]\n");
+               "                    [--coremark-wasm-interp-iterations N] [--simd-kernels a,b]\n"
+               "                    [--eh THROW.wasm] [--eh-native EXE]\n");
   std::exit(code);
 }
 
@@ -449,6 +457,9 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--target-wasm-interp") o.target_interp = std::stod(value());
     else if (a == "--coremark-iterations") o.coremark_iterations = std::stoi(value());
     else if (a == "--coremark-wasm-interp-iterations") o.coremark_interp_iterations = std::stoi(value());
+    else if (a == "--simd-kernels") o.simd_kernels = split_list(value());
+    else if (a == "--eh") o.eh_wasm = value();
+    else if (a == "--eh-native") o.eh_native = value();
     else if (a == "--quick") {
       o.target_native = 0.05;
       o.target_corowasm = 0.1;
@@ -533,6 +544,88 @@ int main(int argc, char** argv) {
   std::printf(head, "geomean", "", "", "", "", fmt_opt(gm_cw).c_str(), fmt_opt(gm_wi).c_str());
   std::printf("\n");
   std::fflush(stdout);
+
+  // ---- SIMD: the same kernels with and without -msimd128 ----
+  std::optional<double> simd_speedup;
+  if (!o.simd_kernels.empty()) {
+    std::printf("SIMD kernels: native = clang -O2 x86-64 (SSE2, auto-vectorised); corowasm runs the\n"
+                "-O2 -msimd128 module and the same source built without SIMD\n");
+    const char* shead = "%-10s %12s %14s %16s %14s %16s\n";
+    std::printf(shead, "kernel", "native ms", "cw simd ms", "cw scalar ms", "simd/native", "scalar/simd");
+    double log_sum = 0;
+    int count = 0;
+    for (const std::string& name : o.simd_kernels) {
+      std::string native_exe = o.dir + "/" + name + "_native";
+      EngineResult native = measure_native(o, native_exe), simd, scalar;
+      int32_t cap = native.ran ? std::max(native.n, 1) : 1000;
+      if (auto k = corowasm_load(engine, name + "_simd", read_file(o.dir + "/" + name + "_simd.wasm")))
+        simd = measure_corowasm(o, *k, name + "_simd", native_exe, cap);
+      if (auto k = corowasm_load(engine, name, read_file(o.dir + "/" + name + ".wasm")))
+        scalar = measure_corowasm(o, *k, name, native_exe, cap);
+      std::printf(shead, name.c_str(), fmt_ms(native).c_str(), fmt_ms(simd).c_str(), fmt_ms(scalar).c_str(),
+                  fmt_ratio(simd, native).c_str(), fmt_ratio(scalar, simd).c_str());
+      std::fflush(stdout);
+      if (simd.ran && scalar.ran) {
+        log_sum += std::log(scalar.per_iter / simd.per_iter);
+        count++;
+      }
+    }
+    if (count == int(o.simd_kernels.size())) simd_speedup = std::exp(log_sum / count);
+    std::printf("\n");
+  }
+
+  // ---- exception handling: throw/catch ----
+  if (!o.eh_wasm.empty()) {
+    std::printf("throw/catch (bench/eh/throw.wat, legacy exception handling), ns per round:\n");
+    std::map<std::string, double> native_ns;
+    if (!o.eh_native.empty()) {
+      ProcResult p = run_process({o.eh_native, "100000"});
+      std::istringstream in(p.output);
+      std::string k;
+      double v;
+      while (in >> k >> v) native_ns[k] = v;
+      if (native_ns.size() != 3) fail("eh native reference printed: " + first_lines(p.output));
+    }
+    std::map<std::string, double> cw_ns;
+    if (auto k = corowasm_load(engine, "throw", read_file(o.eh_wasm))) {
+      for (const char* e : {"throw_0", "throw_100", "calls_100"}) {
+        int32_t n = std::string(e) == "throw_0" ? 2'000'000 : 200'000;
+        auto zero = corowasm_call(*k, "throw", e, 0);
+        auto s = corowasm_call(*k, "throw", e, n);
+        // Checksum: the sum of 0..n-1 (mod 2^32), as every export computes it.
+        uint32_t want = uint32_t(uint64_t(n) * uint64_t(n - 1) / 2);
+        if (!zero || !s) continue;
+        if (uint32_t(s->checksum) != want) {
+          fail(std::string("MISMATCH: corowasm throw.") + e + " returned a wrong checksum");
+          continue;
+        }
+        cw_ns[e] = (s->seconds - zero->seconds) / n * 1e9;
+      }
+    }
+    const char* ehead = "%-34s %12s %12s\n";
+    std::printf(ehead, "", "corowasm", "native C++");
+    auto cell = [](const std::map<std::string, double>& m, const std::string& key) {
+      auto it = m.find(key);
+      if (it == m.end()) return std::string("n/a");
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f", it->second);
+      return std::string(buf);
+    };
+    std::printf(ehead, "throw + catch, same frame", cell(cw_ns, "throw_0").c_str(), cell(native_ns, "throw_0").c_str());
+    std::printf(ehead, "throw + catch, 100 frames between", cell(cw_ns, "throw_100").c_str(),
+                cell(native_ns, "throw_100").c_str());
+    std::printf(ehead, "100 calls returning normally", cell(cw_ns, "calls_100").c_str(),
+                cell(native_ns, "calls_100").c_str());
+    auto per_frame = [](const std::map<std::string, double>& m) {
+      if (!m.count("throw_0") || !m.count("throw_100")) return std::string("n/a");
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", (m.at("throw_100") - m.at("throw_0")) / 100);
+      return std::string(buf);
+    };
+    std::printf(ehead, "per frame unwound (calls included)", per_frame(cw_ns).c_str(), per_frame(native_ns).c_str());
+    std::printf("\n");
+    std::fflush(stdout);
+  }
 
   // ---- CoreMark ----
   std::optional<double> coremark_ratio;
@@ -650,5 +743,6 @@ int main(int argc, char** argv) {
   if (failures) std::printf("FAILED: %d mismatch(es) or engine error(s), see *** lines above\n", failures);
   std::printf("kernels geomean vs native: %s\n", fmt_opt(gm_cw).c_str());
   std::printf("coremark vs native: %s\n", fmt_opt(coremark_ratio).c_str());
+  if (!o.simd_kernels.empty()) std::printf("simd kernels, scalar/simd geomean: %s\n", fmt_opt(simd_speedup).c_str());
   return failures ? 1 : 0;
 }

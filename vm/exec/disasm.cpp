@@ -73,6 +73,8 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
       Handler h = simd_handler(Op(i));
       // Instructions of the same semantics share a handler (relaxed_swizzle and swizzle): first name wins.
       if (!n.count(h)) n[h] = {op_name(Op(i)), kCells[size_t(simd_info(Op(i)).shape)]};
+      if (Handler hk = simd_binary_const_handler(Op(i)); hk && !n.count(hk))
+        n[hk] = {std::string(op_name(Op(i))) + "_sk", cells_of<ImmV128K>};
     }
     for (size_t i = 0; i < size_t(Op::Count_); ++i)
       for (size_t j = 0; j < size_t(Op::Count_); ++j)

@@ -40,6 +40,17 @@ CW_HANDLER(h_v_binary) {
   CW_NEXT(cells_of<ImmSSD>);
 }
 
+// The right operand was a v128.const, fused in (the usual shape of masks and bounds in
+// vectorised loops): one handler instead of two.
+template <class Impl>
+CW_HANDLER(h_v_binary_k) {
+  auto a = imm<ImmV128K>(ip);
+  V k;
+  std::memcpy(&k, &a.lo, 16);
+  vput(fp, a.d, Impl::apply(vget(fp, a.a), k));
+  CW_NEXT(cells_of<ImmV128K>);
+}
+
 template <class Impl>
 CW_HANDLER(h_v_ternary) {
   auto a = imm<ImmSSSD>(ip);
@@ -139,6 +150,34 @@ CW_HANDLER(h_i8x16_shuffle) {
   CW_NEXT(cells_of<ImmShuffle>);
 }
 
+// A shuffle selecting 16 consecutive bytes of the pair (a byte shift or a concatenation, as
+// vectorised loops with neighbouring elements use): one unaligned load.
+CW_HANDLER(h_i8x16_shuffle_window) {
+  auto a = imm<ImmWindow>(ip);
+  uint8_t both[32];
+  std::memcpy(both, fp + a.a, 16);
+  std::memcpy(both + 16, fp + a.b, 16);
+  std::memcpy(fp + a.d, both + (a.base <= 16 ? a.base : 16), 16);  // validated: <= 16
+  CW_NEXT(cells_of<ImmWindow>);
+}
+
+#if defined(__x86_64__)
+}  // namespace corowasm::detail
+#include <tmmintrin.h>
+namespace corowasm::detail {
+// Any other shuffle, on a CPU with SSSE3: two pshufb and an or.
+__attribute__((target("ssse3"))) CW_HANDLER(h_i8x16_shuffle_ssse3) {
+  auto a = imm<ImmShuffleMasks>(ip);
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(fp + a.a));
+  __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(fp + a.b));
+  __m128i ma = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.ma));
+  __m128i mb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.mb));
+  __m128i r = _mm_or_si128(_mm_shuffle_epi8(x, ma), _mm_shuffle_epi8(y, mb));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(fp + a.d), r);
+  CW_NEXT(cells_of<ImmShuffleMasks>);
+}
+#endif
+
 namespace {
 
 template <SimdShape S, class Impl = void>
@@ -160,7 +199,23 @@ constexpr Handler handler_of() {
   else return &h_v_store_lane<Impl>;
 }
 
+template <SimdShape S, class Impl = void>
+constexpr Handler binary_const_handler_of() {
+  if constexpr (S == SimdShape::Binary) return &h_v_binary_k<Impl>;
+  else return nullptr;
+}
+
 }  // namespace
+
+Handler simd_binary_const_handler(Op op) {
+  switch (op) {
+#define CW_SPECIAL(Name, prefix, code, text)
+#define CW_SIMD(Name, code, text, Shape, ...) \
+  case Op::Name: return binary_const_handler_of<SimdShape::Shape, __VA_ARGS__>();
+#include "isa/opcodes.def"
+    default: return nullptr;
+  }
+}
 
 Handler simd_handler(Op op) {
   switch (op) {

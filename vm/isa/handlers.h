@@ -55,6 +55,8 @@ Handler chain_handler(Op op1, Op op2, Chain shape, bool inner_left);
 Handler op_branch_handler(Op op1, Op cmp, bool const_rhs);
 // The handler of a SIMD row of simd.def (isa/simd_op.h tells its immediates by its shape).
 Handler simd_handler(Op op);
+// A Binary SIMD row with a constant right operand (ImmV128K); nullptr for other shapes.
+Handler simd_binary_const_handler(Op op);
 
 #define CW_HANDLER_DEF(name, Imm) CW_HANDLER(name);
 #include "isa/handlers.def"

@@ -42,7 +42,12 @@ struct ImmSSSD { uint32_t a, b, c, d; };               // ternary
 struct ImmLane { uint32_t s, d, lane, pad; };          // extract_lane
 struct ImmLane2 { uint32_t a, b, d, lane; };           // replace_lane: a vector, b scalar
 struct ImmShuffle { uint32_t a, b, d, pad; uint8_t lanes[16]; };
+struct ImmWindow { uint32_t a, b, d, base; };          // bytes base..base+15 of a:b
+// A shuffle as two byte selections (pshufb masks: 0x80 selects zero), or-ed: lane i is a[ma[i]]
+// or b[mb[i]].
+struct ImmShuffleMasks { uint32_t a, b, d, pad; uint8_t ma[16], mb[16]; };
 struct ImmV128 { uint64_t lo, hi; uint32_t d, pad; };
+struct ImmV128K { uint32_t a, d; uint64_t lo, hi; };   // binary op of slot a and a constant
 struct ImmMemLane { uint32_t addr, v; uint64_t offset; uint32_t d, lane; };  // v: the vector operand
 
 // Two binary operators fused: inner = Op1(fp[x], y), result = Op2(inner, z) (or Op2(z, inner)),
