@@ -138,10 +138,16 @@ bool is_cancellation(std::exception_ptr ep) { return system_error_of(ep) == asio
 
 CallError call_error_of(std::exception_ptr ep, const Store& store) {
   if (!ep) return {};
-  if (std::optional<error_code> ec = system_error_of(ep)) return {*ec, ec->message(), std::nullopt};
+  if (std::optional<error_code> ec = system_error_of(ep)) return {*ec, ec->message(), std::nullopt, nullptr};
   AsyncStoreState& st = async_state(*detail::Access::store(store));
   Failure f = failure_of(ep);
-  CallError e{{}, f.trap.what(), std::nullopt};
+  CallError e{{}, f.trap.what(), std::nullopt, nullptr};
+  try {
+    std::rethrow_exception(ep);
+  } catch (const Exception& x) {
+    e.exception = std::make_shared<const Exception>(x);
+  } catch (...) {
+  }
   switch (f.origin) {
     case Failure::Origin::Trap:
     case Failure::Origin::Std:  // TrapKind::Host
@@ -250,7 +256,8 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
           if (call.limits().deadline) results = co_await await_with_deadline(call, *body, caller);
           else results = co_await body->fn(caller, call.host_args());
         } catch (const trap_error& e) {
-          error = std::make_exception_ptr(e.trap());  // a nested call's trap, rethrown: the same trap
+          // A nested call's trap, rethrown: the same trap, or the same Wasm exception.
+          error = e.error().exception ? std::make_exception_ptr(*e.error().exception) : std::make_exception_ptr(e.trap());
         } catch (...) {
           error = std::current_exception();
         }

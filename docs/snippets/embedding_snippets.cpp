@@ -122,4 +122,24 @@ int errors(const corowasm::Engine& engine, std::span<const uint8_t> bytes) {
   return 1;
 }
 
+// A guest importing the host's tag "env"."oops" as (tag (param i32)), and "env"."lookup".
+void exceptions(corowasm::Store& store, const corowasm::Module& module) {
+  // [exceptions]
+  corowasm::Tag oops = store.tag({corowasm::ValType::I32}, "env.oops");
+  corowasm::Imports imports;
+  imports.define("env", "oops", oops);
+  imports.define("env", "lookup", corowasm::bind(store, [oops](int32_t key) -> int32_t {
+    if (key < 0) throw corowasm::Exception(oops, {corowasm::Value::i32(key)});  // the guest may catch it
+    return key * 2;
+  }));
+  corowasm::Instance inst = store.instantiate(module, imports);
+  try {
+    inst.call_sync("main");
+  } catch (const corowasm::Exception& x) {         // escaped the guest: a Trap of kind UncaughtException
+    if (x.tag() == oops) std::fprintf(stderr, "oops %d\n", x.payload().at(0).as_i32());
+    else std::fprintf(stderr, "%s\n", x.what());  // "uncaught exception: tag e (i32 7)"
+  }
+  // [/exceptions]
+}
+
 }  // namespace docs_embedding

@@ -96,7 +96,7 @@ TEST_CASE("errors: bad magic and version") {
 }
 
 TEST_CASE("errors: malformed sections") {
-  // Section id 14 does not exist (13 is exception handling's tag section, unit/features).
+  // Section id 14 does not exist (13 is exception handling's tag section).
   std::vector<uint8_t> bad_id = prefix(8);
   bad_id.insert(bad_id.end(), {0x0E, 0x00});
   DecodeError e = decode_error(bad_id);

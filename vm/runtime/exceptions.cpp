@@ -103,7 +103,7 @@ ExnInst* guest_exception(StoreData& store, const Exception& x) {
   bool ok = payload.size() == ft.params.size();
   for (size_t i = 0; ok && i < payload.size(); ++i) {
     ok = payload[i].type == ft.params[i];
-    if (ok && payload[i].type == ValType::ExnRef && payload[i].bits) ok = store.is_exception(payload[i].bits);
+    if (ok && payload[i].type == ValType::ExnRef) ok = payload[i].bits == 0;  // see check_ref_owner
     if (ok && payload[i].type == ValType::FuncRef && payload[i].bits)
       ok = reinterpret_cast<const FuncInst*>(payload[i].bits)->owner == &store;
   }

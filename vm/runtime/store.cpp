@@ -96,18 +96,17 @@ void check_host_results(const StoreData& store, const FuncType& ft, std::span<co
     if (results[i].type == ValType::FuncRef && results[i].bits &&
         reinterpret_cast<const FuncInst*>(results[i].bits)->owner != &store)
       throw Trap(TrapKind::Host, "host function returned a funcref of another store");
-    if (results[i].type == ValType::ExnRef && results[i].bits && !store.is_exception(results[i].bits))
-      throw Trap(TrapKind::Host, "host function returned an exnref that is no live exception of its store");
+    if (results[i].type == ValType::ExnRef && results[i].bits)
+      throw Trap(TrapKind::Host, "host function returned a non-null exnref (the host passes exceptions as Exception)");
   }
 }
 
 void check_ref_owner(const StoreData& store, const Value& v) {
   if (v.type == ValType::FuncRef && v.bits && reinterpret_cast<const FuncInst*>(v.bits)->owner != &store)
     throw Error("funcref belongs to another store");
-  // An exnref the host holds is a word, not a reference the collector knows of: it must still
-  // name a live exception of this store.
-  if (v.type == ValType::ExnRef && v.bits && !store.is_exception(v.bits))
-    throw Error("exnref is no live exception of this store");
+  // An exnref the host holds is a word, not a reference the collector knows of (it may name a
+  // collected exception): none goes back to a guest; the host throws an Exception instead.
+  if (v.type == ValType::ExnRef && v.bits) throw Error("a non-null exnref cannot be passed from the host");
 }
 
 }  // namespace corowasm::detail

@@ -140,7 +140,6 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   // A new exception of `tag`, its payload zeroed. Collects first when the live exceptions
   // have grown enough; nullptr when they would exceed limits.max_exception_bytes.
   ExnInst* new_exception(TagInst* tag);
-  bool is_exception(uint64_t bits) const { return exns.count(reinterpret_cast<ExnInst*>(bits)) != 0; }
   // Free every exception nothing refers to (see ExnInst).
   void collect_exceptions();
   // A new table of type `tt` filled with `init`, counted against the store's element limit;

@@ -53,6 +53,10 @@ struct CallError {
   error_code code;           // what the completion's error_code says; empty on success
   std::string message;       // the trap's or the error's text ("integer divide by zero", ...)
   std::optional<Trap> trap;  // a trap: kind, message and Wasm backtrace
+  // A Wasm exception that escaped the guest (trap->kind() is then UncaughtException): its tag
+  // and payload. An async host function that lets a nested call's trap_error through raises
+  // this exception in its own guest, which may catch it.
+  std::shared_ptr<const Exception> exception;
   explicit operator bool() const { return bool(code); }
 };
 
@@ -285,7 +289,7 @@ auto initiate_call(asio::any_io_executor ex, Func func, std::string missing, std
         };
         if (!func) {
           asio::post(handler_ex, [h = std::move(handler), finish, missing = std::move(missing)]() mutable {
-            finish(h, CallError{make_error_code(errc::bad_call), missing, std::nullopt}, {});
+            finish(h, CallError{make_error_code(errc::bad_call), missing, std::nullopt, nullptr}, {});
           });
           return;
         }
