@@ -203,18 +203,15 @@ void FunctionCompiler::translate_end() {
     ++control_epoch_;
     return;
   }
-  size_t body_end = code_.size();  // a try's body ends before its results move
+  if (c.kind == Op::TryTable || c.kind == Op::Try) close_region(c.region);  // before the results move
   close_arm(c);
   if (c.else_fixup) patch(*c.else_fixup, label_here());
   bind(c.fixups);
   bind_catches(c, code_.size());
-  if (!c.dead) {
-    if (c.kind == Op::TryTable && c.num_catches) add_region(c, body_end, FuncCode::TryRegion::kNoDelegate, c.first_catch, c.num_catches);
-    if (c.kind == Op::Catch || c.kind == Op::CatchAll) {
-      uint32_t first = uint32_t(fc_->catches.size());
-      fc_->catches.insert(fc_->catches.end(), c.legacy_catches.begin(), c.legacy_catches.end());
-      add_region(c, c.try_end, FuncCode::TryRegion::kNoDelegate, first, uint32_t(c.legacy_catches.size()));
-    }
+  if ((c.kind == Op::Catch || c.kind == Op::CatchAll) && c.region != FuncCode::TryRegion::kNone) {
+    fc_->regions[c.region].first_catch = uint32_t(fc_->catches.size());
+    fc_->regions[c.region].num_catches = uint32_t(c.legacy_catches.size());
+    fc_->catches.insert(fc_->catches.end(), c.legacy_catches.begin(), c.legacy_catches.end());
   }
   Types results = c.results;
   ctrl_.pop_back();

@@ -17,15 +17,21 @@ uint32_t FunctionCompiler::tag_index() {
   return x;
 }
 
-void FunctionCompiler::add_region(const Control& c, size_t end, uint32_t delegate_level, uint32_t first, uint32_t n) {
+uint32_t FunctionCompiler::open_region(uint32_t level) {
   FuncCode::TryRegion r;
-  r.start = uint32_t(c.try_start);
-  r.end = uint32_t(end);
-  r.level = uint32_t(&c - ctrl_.data());
-  r.delegate_level = delegate_level;
-  r.first_catch = first;
-  r.num_catches = n;
-  if (r.end > r.start) fc_->regions.push_back(r);
+  r.start = uint32_t(label_here());
+  r.end = r.start;
+  r.parent = open_regions_.empty() ? FuncCode::TryRegion::kNone : open_regions_.back();
+  r.level = level;
+  fc_->regions.push_back(r);
+  open_regions_.push_back(uint32_t(fc_->regions.size() - 1));
+  return open_regions_.back();
+}
+
+void FunctionCompiler::close_region(uint32_t region) {
+  if (region == FuncCode::TryRegion::kNone) return;
+  fc_->regions[region].end = uint32_t(code_.size());
+  if (!open_regions_.empty() && open_regions_.back() == region) open_regions_.pop_back();
 }
 
 void FunctionCompiler::translate_throw() {
@@ -103,8 +109,7 @@ void FunctionCompiler::translate_try_table() {
         patch(Fixup{skip, field_pos(skip, offsetof(ImmBr, rel))}, label_here());
         break;
       }
-    c.first_catch = uint32_t(fc_->catches.size());
-    c.num_catches = count;
+    uint32_t first_catch = uint32_t(fc_->catches.size());
     for (const Clause& cl : clauses) {
       Control& target = label(cl.depth);
       FuncCode::Catch k;
@@ -120,7 +125,9 @@ void FunctionCompiler::translate_try_table() {
       else target.catch_fixups.push_back(index);
       fc_->catches.push_back(k);
     }
-    c.try_start = label_here();
+    c.region = open_region(uint32_t(ctrl_.size()));  // the index c gets
+    fc_->regions[c.region].first_catch = first_catch;
+    fc_->regions[c.region].num_catches = count;
   }
   ctrl_.push_back(std::move(c));
   ++control_epoch_;
@@ -130,7 +137,7 @@ void FunctionCompiler::translate_try() {
   translate_block(Op::Block);
   Control& c = ctrl_.back();
   c.kind = Op::Try;
-  if (!c.dead) c.try_start = label_here();
+  if (!c.dead) c.region = open_region(uint32_t(ctrl_.size() - 1));
 }
 
 void FunctionCompiler::translate_catch(bool all) {
@@ -138,7 +145,7 @@ void FunctionCompiler::translate_catch(bool all) {
   if (c.kind == Op::CatchAll) invalid(all ? "duplicate catch_all" : "catch after catch_all");
   if (c.kind != Op::Try && c.kind != Op::Catch) invalid(all ? "catch_all without try" : "catch without try");
   uint32_t tag = all ? FuncCode::Catch::kAnyTag : tag_index();
-  if (c.kind == Op::Try) c.try_end = code_.size();
+  if (c.kind == Op::Try) close_region(c.region);  // the handlers are not inside the body
   close_arm(c);
   jump_to(c);  // the arm before skips the handlers
   c.kind = all ? Op::CatchAll : Op::Catch;
@@ -159,11 +166,11 @@ void FunctionCompiler::translate_delegate() {
   // The label is counted from outside the try.
   if (depth >= ctrl_.size() - 1) invalid("unknown label");
   uint32_t target_level = uint32_t(ctrl_.size() - 2 - depth);
-  size_t body_end = code_.size();
+  close_region(c.region);
+  if (c.region != FuncCode::TryRegion::kNone) fc_->regions[c.region].delegate_level = target_level;
   close_arm(c);
   bind(c.fixups);
   bind_catches(c, code_.size());
-  if (!c.dead) add_region(c, body_end, target_level, 0, 0);
   Types results = c.results;
   ctrl_.pop_back();
   ++control_epoch_;

@@ -97,8 +97,7 @@ struct Control {
   // Exception handling: catch clauses (indices into FuncCode::catches) that land at this
   // label's end; for a try, where its body starts and ends (cells) and its legacy clauses.
   std::vector<uint32_t> catch_fixups;
-  size_t try_start = 0, try_end = 0;
-  uint32_t first_catch = 0, num_catches = 0;  // TryTable
+  uint32_t region = FuncCode::TryRegion::kNone;  // a try's region (none in dead code)
   std::vector<FuncCode::Catch> legacy_catches;
   Types label_types() const { return kind == Op::Loop ? params : results; }
 };
@@ -301,8 +300,12 @@ class FunctionCompiler {
   void translate_catch(bool all);
   void translate_delegate();
   void translate_rethrow();
-  // A try region closes: its body covered cells [c.try_start, end).
-  void add_region(const Control& c, size_t end, uint32_t delegate_level, uint32_t first, uint32_t n);
+  // A try's body begins here (a jump target: nothing fuses across it): its region opens, nested
+  // in the innermost one open. It closes where the body ends: a legacy try's first catch, its
+  // delegate, a try_table's end.
+  uint32_t open_region(uint32_t level);  // level: the try's index in ctrl_
+  void close_region(uint32_t region);
+  std::vector<uint32_t> open_regions_;
 
   // ---- instruction families ----
   void compile_instruction(Op op);                      // compiler.cpp

@@ -54,9 +54,11 @@ struct FuncCode {
     uint32_t func_offset;
   };
   std::vector<SourceOffset> offsets;
-  // Exception handlers (exec/exceptions.cpp walks them): the try regions of the code, in the
-  // order they close (so of the regions covering one cell, the innermost comes first), each
-  // with its catch clauses in order. A region covers the cells [start, end) of its body.
+  // Exception handlers (exec/exceptions.cpp walks them): the try regions of the code in the
+  // order they open, so their starts ascend; each covers the cells [start, end) of its body,
+  // names the region it is nested in (parent) and has its catch clauses in order. The innermost
+  // region around a cell is found by a binary search for the last start at or before it, then
+  // up the parents to the first that covers it.
   struct Catch {
     static constexpr uint32_t kAnyTag = UINT32_MAX;
     static constexpr uint32_t kNoSlot = UINT32_MAX;
@@ -66,8 +68,10 @@ struct FuncCode {
     uint32_t exn_slot = kNoSlot;      // where the exnref goes (catch_ref, legacy catches)
   };
   struct TryRegion {
+    static constexpr uint32_t kNone = UINT32_MAX;
     static constexpr uint32_t kNoDelegate = UINT32_MAX;
     uint32_t start = 0, end = 0;
+    uint32_t parent = kNone;
     uint32_t level = 0;  // nesting depth of the try's block in the function (1 = outermost)
     // A legacy `try ... delegate`: an exception from its body is handled by the regions of
     // level <= delegate_level (0: none in this function).

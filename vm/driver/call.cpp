@@ -145,7 +145,9 @@ bool ResumableCall::raise_at_host_call(const Exception& x) {
   t_->host_args = nullptr;
   ExnInst* exn = guest_exception(store_, x);  // throws Trap for a mismatching one
   if (!exn) throw Trap(TrapKind::ExceptionLimit);
-  return unwind(t_, t_->ip, t_->fp, exn, host_.tail ? ThrowFrom::HostTailCall : ThrowFrom::HostCall);
+  // Caught, or interrupted on its way (it goes on when the call resumes): the guest runs on.
+  return unwind(t_, t_->ip, t_->fp, exn, host_.tail ? ThrowFrom::HostTailCall : ThrowFrom::HostCall) !=
+         Unwound::Escaped;
 }
 
 void ResumableCall::charge(uint64_t units) {

@@ -46,11 +46,20 @@ void resume_after_host(Thread& t, const HostCallState& hc, std::span<const Value
 // Where an exception starts its way out: a throw instruction at `ip`, or a host function
 // whose call returns to `ip` (called by a return_call*: no try of that frame applies).
 enum class ThrowFrom : uint8_t { Instruction, HostCall, HostTailCall };
-// Look for the handler of `exn` from frame `fp` (running at `ip` in t->inst) outwards, up to
-// and including the entry frame of the current call. Caught: the clause's values are in its
-// label's slots and t->ip/fp/inst and the call stack say where execution continues. Not
-// caught: returns false and changes nothing.
-bool unwind(Thread* t, const Cell* ip, Slot* fp, ExnInst* exn, ThrowFrom from);
+enum class Unwound : uint8_t {
+  Caught,       // the clause's values are in its label's slots; t->ip/fp/inst and the call
+                // stack say where execution continues
+  Escaped,      // no handler up to and including the call's entry frame (frames unchanged)
+  Interrupted,  // the fuel ran out on the way: t->ip is kResumeUnwind, frames passed are popped
+};
+// Look for the handler of `exn` from frame `fp` (running at `ip` in t->inst) outwards. Every
+// frame, region and clause looked at is work, charged one fuel unit per kUnwindWorkPerUnit, so
+// an unwind through hostile code (a million nested tries in 100,000 frames) yields to the
+// driver like a loop does and continues where it stopped.
+inline constexpr uint32_t kUnwindWorkPerUnit = 64;
+Unwound unwind(Thread* t, const Cell* ip, Slot* fp, ExnInst* exn, ThrowFrom from);
+// Where an interrupted unwind resumes (its handler continues from Thread::unwind).
+extern const Cell kResumeUnwind[1];
 
 // ---- traps ----
 // The Wasm frames of `t`, innermost first, named from the name section (else the export

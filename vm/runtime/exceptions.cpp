@@ -2,9 +2,9 @@
 // frees those nothing refers to any more.
 //
 // An exnref is a word in a slot, a global, an exnref table or another exception's payload, so
-// the collector marks from those: every slot of every live frame of the store's threads (they
-// are not typed, so any word equal to a live exception's address counts: conservative, never
-// frees what a guest can still reach), globals and tables of type exnref, and the exceptions
+// the collector marks from those: an unwind under way, every slot of every live frame of the
+// store's threads (they are not typed, so any word equal to a live exception's address counts:
+// conservative, never frees what a guest can still reach), globals and tables of type exnref, and the exceptions
 // the host holds (pins), then everything their payloads name. It runs when the live bytes
 // have doubled since the last collection, so its cost is amortised over the throws.
 #include <algorithm>
@@ -47,6 +47,8 @@ void StoreData::collect_exceptions() {
   for (ExnInst* e : exns)
     if (e->pins) mark(reinterpret_cast<uint64_t>(e));
   for (const Thread* t : threads) {
+    mark(reinterpret_cast<uint64_t>(t->unwind.exn));  // an unwind under way (or nullptr)
+    mark(reinterpret_cast<uint64_t>(t->exception));
     if (t->frame_top == t->frames || !t->fp) continue;
     const Slot* top = std::min<const Slot*>(t->stack_top(), t->stack_end);
     for (const Slot* s = t->stack; s < top; ++s) mark(*s);

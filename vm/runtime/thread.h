@@ -50,6 +50,16 @@ struct Thread {
   Slot* host_args = nullptr;
   bool host_tail = false;      // HostCall: from a return_call* (no try of the frame applies)
   ExnInst* exception = nullptr;  // Exception: the one that escaped; ip/fp where it was thrown
+  // An unwind that ran out of fuel on its way (OutOfFuel with ip at kResumeUnwind): the frame
+  // at frame_top[-1] (fp, inst) is next, looked up at `pc` from region `region` (UINT32_MAX:
+  // from the innermost), clause `clause`, regions of level <= max_level.
+  struct Unwind {
+    ExnInst* exn = nullptr;
+    const Cell* pc = nullptr;
+    bool at_return = false;  // pc is a return address
+    bool skip = false;       // this frame's regions do not apply (a host tail call)
+    uint32_t region = UINT32_MAX, clause = 0, max_level = UINT32_MAX;
+  } unwind;
   const FuncCode* pending_callee = nullptr;  // StackLimit: the frame that did not fit
   bool pending_tail = false;                 // StackLimit: ... for a tail call (no new frame)
   // OutOfFuel inside a bulk instruction (memory.fill, table.copy, ...): the instruction at
