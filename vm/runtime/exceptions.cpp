@@ -4,8 +4,8 @@
 // An exnref is a word in a slot, a global, an exnref table or another exception's payload, so
 // the collector marks from those: an unwind under way, every slot of every live frame of the
 // store's threads (they are not typed, so any word equal to a live exception's address counts:
-// conservative, never frees what a guest can still reach), globals and tables of type exnref, and the exceptions
-// the host holds (pins), then everything their payloads name. It runs when the live bytes
+// conservative, never frees what a guest can still reach), globals and tables of type exnref,
+// and the exceptions the host holds (pins), then everything their payloads name. It runs when the live bytes
 // have doubled since the last collection, so its cost is amortised over the throws.
 #include <algorithm>
 
