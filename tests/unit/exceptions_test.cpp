@@ -159,3 +159,56 @@ TEST_CASE("exceptions: dead exceptions are collected; live ones count against th
   CHECK(f.call("hold", 200) == 200);
   CHECK(f.call("churn", 1000) == 1000);
 }
+
+namespace {
+
+std::vector<uint8_t> header() { return {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00}; }
+
+// Types (0: () -> (), 1: () -> (i32)), one function of type 0 with `code` as its body (then end).
+std::vector<uint8_t> with_tag_and_body(std::vector<uint8_t> tag_section, std::vector<uint8_t> code) {
+  std::vector<uint8_t> m = header();
+  unit::section(m, 1, {0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7F});
+  unit::section(m, 3, {0x01, 0x00});
+  if (!tag_section.empty()) unit::section(m, 13, tag_section);
+  code.insert(code.begin(), 0x00);
+  code.push_back(0x0B);
+  std::vector<uint8_t> bodies = {0x01};
+  unit::leb_u(bodies, code.size());
+  bodies.insert(bodies.end(), code.begin(), code.end());
+  unit::section(m, 10, bodies);
+  return m;
+}
+
+template <class E>
+std::string refusal(const std::vector<uint8_t>& bytes) {
+  Engine engine;
+  auto e = catch_as<E>([&] { engine.compile(bytes); });
+  return e ? e->reason() : std::string("(compiled)");
+}
+
+}  // namespace
+
+TEST_CASE("exceptions: malformed and invalid modules are refused with the spec's messages") {
+  CHECK(refusal<DecodeError>(with_tag_and_body({0x01, 0x01, 0x00}, {})) == "malformed tag attribute");
+  CHECK(refusal<ValidationError>(with_tag_and_body({0x01, 0x00, 0x01}, {})) == "non-empty tag result type");
+  CHECK(refusal<ValidationError>(with_tag_and_body({0x01, 0x00, 0x07}, {})) == "unknown type");
+  CHECK(refusal<ValidationError>(with_tag_and_body({}, {0x08, 0x00})) == "unknown tag 0");          // throw 0
+  CHECK(refusal<ValidationError>(with_tag_and_body({}, {0x09, 0x00})) == "invalid rethrow label");  // rethrow 0
+  CHECK(refusal<ValidationError>(with_tag_and_body({}, {0x0A})) == "type mismatch");                // throw_ref
+  // try_table (catch_all 0) where label 0 (the function's) takes no values: valid; catch_all_ref: not.
+  Engine engine;
+  CHECK_NOTHROW(engine.compile(with_tag_and_body({}, {0x1F, 0x40, 0x01, 0x02, 0x00, 0x0B})));
+  CHECK(refusal<ValidationError>(with_tag_and_body({}, {0x1F, 0x40, 0x01, 0x03, 0x00, 0x0B})) == "type mismatch");
+  CHECK(refusal<DecodeError>(with_tag_and_body({}, {0x1F, 0x40, 0x01, 0x04, 0x00, 0x0B})) == "malformed catch clause");
+  // catch_all twice, and catch after catch_all, in a legacy try.
+  CHECK(refusal<ValidationError>(with_tag_and_body({0x01, 0x00, 0x00}, {0x06, 0x40, 0x19, 0x19, 0x0B})) ==
+        "duplicate catch_all");
+  CHECK(refusal<ValidationError>(with_tag_and_body({0x01, 0x00, 0x00}, {0x06, 0x40, 0x19, 0x07, 0x00, 0x0B})) ==
+        "catch after catch_all");
+  // The tag section stands between memory and global: after a global section it is out of order.
+  std::vector<uint8_t> late = header();
+  unit::section(late, 1, {0x01, 0x60, 0x00, 0x00});
+  unit::section(late, 6, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B});
+  unit::section(late, 13, {0x01, 0x00, 0x00});
+  CHECK(refusal<DecodeError>(late) == "unexpected content after last section");
+}
