@@ -3,20 +3,23 @@
 #   build.sh OUTDIR [PROGRAM...]        (default: all of $ALL_PROGRAMS below)
 # Sources are Debian 12 source packages fetched with `apt-get source` into OUTDIR/src (once:
 # a fetched package is kept), except CoreMark (EEMBC sources from COREMARK_DIR, default
-# <repo>/../shared/bench/coremark, with the WASI port in bench/wasi/coremark). Nothing
-# third-party is kept in the repository. Results:
+# <repo>/../shared/bench/coremark, with the WASI port in bench/wasi/coremark) and the two
+# programs written here, cxx_exceptions/ and simd/. Nothing third-party is kept in the
+# repository. Results:
 #   OUTDIR/wasm/PROGRAM.wasm    clang-19 --target=wasm32-wasi --sysroot=/usr -O2 (MVP + the
-#                               features clang-19 enables by default; no SIMD, no threads)
+#                               features clang-19 enables by default; no threads; Wasm
+#                               exception handling for lua and cxx_exceptions, SIMD for simd)
 #   OUTDIR/native/PROGRAM       clang-19 -O2, the same sources and defines
 #   OUTDIR/src/...              the sources (and the test data the tests use)
-# A program is rebuilt only when its build function, the flags, the compat files or the CoreMark
-# port changed (OUTDIR/stamps).
-# Needs: clang-19, lld-19, wasi-libc, libclang-rt-19-dev-wasm32, deb-src entries, dpkg-dev and
-# tclsh (tests/realprograms/install.sh sets up the last three).
+# A program is rebuilt only when its build function, the flags, the compat files, the CoreMark
+# port or its sources here changed (OUTDIR/stamps).
+# Needs: clang-19, lld-19, wasi-libc, libclang-rt-19-dev-wasm32, libc++-19-dev-wasm32 and
+# libc++abi-19-dev-wasm32 (cxx_exceptions), deb-src entries, dpkg-dev and tclsh
+# (tests/realprograms/install.sh sets up the last three).
 # Environment: CC_WASM / CC_NATIVE (default clang-19), OPT (default -O2), COREMARK_DIR.
 set -euo pipefail
 
-ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark"
+ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark lua cxx_exceptions simd"
 
 if [ $# -lt 1 ]; then
   echo "usage: $0 OUTDIR [PROGRAM...]   (programs: $ALL_PROGRAMS)" >&2
@@ -91,10 +94,12 @@ fetch_src() {
 }
 
 # up_to_date PROGRAM: the stamp records a hash of the program's inputs (its build function,
-# the flags, the compat files, the CoreMark port); the outputs must exist too.
+# the flags, the compat files, the CoreMark port, the sources written here); the outputs must
+# exist too.
 inputs_hash() {
   { declare -f "build_$1" fetch_src; echo "$(command -v "$CC_WASM") $(command -v "$CC_NATIVE") ${WASM_CFLAGS[*]} ${WASM_LIBS[*]} ${NATIVE_CFLAGS[*]} $(realpath -m "$COREMARK_DIR")"
-    cat "$COMPAT"/*.[ch] "$COMPAT"/include/*.h "$REPO"/bench/wasi/coremark/*.[ch] 2>/dev/null; } |
+    cat "$COMPAT"/*.[ch] "$COMPAT"/*.cpp "$COMPAT"/include/*.h "$REPO"/bench/wasi/coremark/*.[ch] \
+      "$HERE"/cxx_exceptions/*.cpp "$HERE"/simd/*.c 2>/dev/null; } |
     sha256sum | cut -c1-16
 }
 up_to_date() {
@@ -228,6 +233,67 @@ build_coremark() {
   run "$CC_WASM" --target=wasm32-wasi --sysroot=/usr "$OPT" "${defs[@]}" "${srcs[@]}" \
     -o "$OUT/wasm/coremark.wasm"
   run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" -o "$OUT/native/coremark"
+}
+
+# ---- Lua 5.4.4: the lua interpreter, setjmp/longjmp on Wasm exception handling ---------------
+# Lua raises every error with longjmp (ldo.c, LUAI_THROW) and catches it with setjmp in each
+# pcall, resume and protected parser call. clang -mllvm -wasm-enable-sjlj lowers them onto Wasm
+# exception handling (clang 19: the legacy try/catch/delegate instructions, its only form);
+# compat/include/setjmp.h and compat/wasm_sjlj.c are the header and runtime that wasi-libc
+# lacks. The runtime is compiled without -wasm-enable-sjlj (it defines the tag the lowered
+# objects use). luaconf.h's defaults, i.e. ISO C and neither LUA_USE_POSIX nor LUA_USE_DLOPEN,
+# on both sides: WASI has no dlopen, popen or mkstemp (io.popen and C modules are "not
+# supported", os.execute finds no shell, io.tmpfile fails: compat). os.tmpname would use
+# tmpnam, which wasi-libc declares but leaves out: here it fails on both sides ("unable to
+# generate a unique filename").
+# Debian's luaconf.h includes lua5.4-deb-multiarch.h (module paths), which debian/rules writes:
+# written here the same way, with one value for both sides (wasm32-wasi).
+build_lua() {
+  fetch_src lua5.4
+  local s="$OUT/src/lua5.4/src" od="$OUT/obj/lua"
+  rm -rf "$od" && mkdir -p "$od"
+  printf '#ifndef _LUA_DEB_MULTIARCH_\n#define _LUA_DEB_MULTIARCH_\n#define DEB_HOST_MULTIARCH "wasm32-wasi"\n#endif\n' \
+    >"$od/lua5.4-deb-multiarch.h"
+  local defs=(-I"$od" '-Dlua_tmpnam(b,e)={ (void)(b); e = 1; }' -DLUA_TMPNAMBUFSIZE=32)
+  local srcs=() f
+  for f in lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject lopcodes lparser \
+    lstate lstring ltable ltm lundump lvm lzio lauxlib lbaselib lcorolib ldblib liolib lmathlib \
+    loadlib loslib lstrlib ltablib lutf8lib linit lua; do
+    srcs+=("$s/$f.c")
+  done
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" -mexception-handling -c "$COMPAT/wasm_sjlj.c" -o "$od/wasm_sjlj.o"
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" -mexception-handling -mllvm -wasm-enable-sjlj "${defs[@]}" \
+    "${srcs[@]}" "$od/wasm_sjlj.o" "$COMPAT/wasi_compat.c" "${WASM_LIBS[@]}" -lm -o "$OUT/wasm/lua.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" -lm -o "$OUT/native/lua"
+}
+
+# ---- cxx_exceptions: C++ exceptions (cxx_exceptions/main.cpp, written here) -------------------
+# clang++ -fwasm-exceptions against Debian's wasm32 libc++ and libc++abi. Both are built with
+# -fno-exceptions (libc++abi.a has cxa_noexception.cpp and no __cxa_throw, personality or
+# unwinder), so compat/wasm_cxx_eh.cpp supplies the exception runtime. Natively: libstdc++.
+build_cxx_exceptions() {
+  local src="$HERE/cxx_exceptions/main.cpp"
+  if ! [ -f /usr/lib/wasm32-wasi/libc++abi.a ] || ! [ -f /usr/lib/wasm32-wasi/libc++.a ]; then
+    echo "build.sh: wasm32 libc++ missing: apt-get install libc++-19-dev-wasm32 libc++abi-19-dev-wasm32" >&2
+    return 1
+  fi
+  run "$CC_WASM" --driver-mode=g++ --target=wasm32-wasi --sysroot=/usr "$OPT" -std=c++20 \
+    -fwasm-exceptions "$src" "$COMPAT/wasm_cxx_eh.cpp" -Wl,-z,stack-size=8388608 \
+    -Wl,--strip-debug -o "$OUT/wasm/cxx_exceptions.wasm"
+  run "$CC_NATIVE" --driver-mode=g++ "${NATIVE_CFLAGS[@]}" -std=c++20 "$src" \
+    -o "$OUT/native/cxx_exceptions"
+}
+
+# ---- simd: auto-vectorised C kernels (simd/kernels.c, written here) ---------------------------
+# simd.wasm with -msimd128 (clang's loop and SLP vectorisers emit v128 code), simd-nosimd.wasm
+# from the same source without it; natively -O2 (SSE2). All three must print the same.
+build_simd() {
+  local src="$HERE/simd/kernels.c"
+  run "$CC_WASM" --target=wasm32-wasi --sysroot=/usr "$OPT" -msimd128 "$src" \
+    -Wl,-z,stack-size=8388608 -Wl,--strip-debug -o "$OUT/wasm/simd.wasm"
+  run "$CC_WASM" --target=wasm32-wasi --sysroot=/usr "$OPT" "$src" \
+    -Wl,-z,stack-size=8388608 -Wl,--strip-debug -o "$OUT/wasm/simd-nosimd.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "$src" -o "$OUT/native/simd"
 }
 
 status=0

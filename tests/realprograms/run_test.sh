@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs one real program's test under a WASI runner and natively, and compares:
 #   run_test.sh PROGRAM OUTDIR RUNNER...
-#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark (built by build.sh into OUTDIR)
+#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd (built by
+#              build.sh into OUTDIR)
 #     RUNNER   the command that runs a wasm32-wasi command with the CLI of `corowasm run`:
 #              RUNNER [--dir HOST::GUEST] [--env K=V] FILE.wasm ARGS...
 #              e.g. "/path/to/corowasm run" or "node tests/realprograms/node_wasi_run.mjs"
@@ -370,8 +371,84 @@ test_coremark() {
   sed 's/^/  /' "$WORK/wasm/crc.txt"
 }
 
+# ---- lua: lua/test.lua (errors of every type through pcall/xpcall, 5000 and 20000 frames deep,
+# nested pcalls to Lua's C-level limit, errors in metamethods, to-be-closed variables and
+# finalizers, coroutines with errors and yields across pcall, strings, patterns, numbers, io/os
+# in the preopened directory), ending with an uncaught runtime error: stdout, stderr (the
+# program name normalised to "lua") and exit status 1 must equal native.
+test_lua() {
+  setup_both cp "$HERE/lua/test.lua" .
+  local m D
+  for m in native wasm; do
+    D="$(dir $m)"
+    rec $m test "$D/test.lua" "$D"
+    expect_rc $m test 1
+    grep -q '^137 gc count is a number: float; done, 137 checks$' "$WORK/$m/test.out" ||
+      fail "$m: test.lua did not get to its last check: $(tail -1 "$WORK/$m/test.out" | head -c 300)"
+    # lua.c prefixes its messages with argv[0]
+    sed -i -e "s|^$NATIVE:|lua:|" -e "s|^$WASM:|lua:|" "$WORK/$m/test.err"
+    grep -q "^lua: $D/test.lua:[0-9]*: attempt to index a nil value (local 'missing')\$" \
+      "$WORK/$m/test.err" || fail "$m: not the final runtime error: $(head -c 300 "$WORK/$m/test.err")"
+  done
+  compare_dirs --stderr
+  echo "lua: $(grep -c . "$WORK/wasm/test.out") lines of output compared"
+}
+
+# ---- cxx_exceptions: cxx_exceptions/main.cpp (throw across frames, a class hierarchy, rethrow,
+# nested try in catch, std::function, destructors during unwinding with RAII counters,
+# exception_ptr, library exceptions); exits 3 from the exception it catches last.
+test_cxx_exceptions() {
+  local m
+  for m in native wasm; do
+    rec $m run
+    expect_rc $m run 3
+    grep -q '^constructed [0-9]* destroyed [0-9]* live 0$' "$WORK/$m/run.out" ||
+      fail "$m: objects leaked or the program stopped early: $(tail -1 "$WORK/$m/run.out" | head -c 300)"
+    local a b
+    a="$(sed -n 's/^constructed \([0-9]*\) destroyed \([0-9]*\).*/\1/p' "$WORK/$m/run.out")"
+    b="$(sed -n 's/^constructed \([0-9]*\) destroyed \([0-9]*\).*/\2/p' "$WORK/$m/run.out")"
+    [ "$a" = "$b" ] || fail "$m: $a objects constructed, $b destroyed"
+  done
+  compare_dirs --stderr
+  echo "cxx_exceptions: $(grep -c . "$WORK/wasm/run.out") lines of output compared"
+}
+
+# ---- simd: simd/kernels.c, with -msimd128 (simd.wasm) and without (simd-nosimd.wasm), both
+# against native: the checksums of every kernel must agree.
+test_simd() {
+  local nosimd="$OUT/wasm/simd-nosimd.wasm"
+  if ! [ -f "$nosimd" ]; then
+    echo "run_test.sh: $nosimd missing: run tests/realprograms/build.sh $OUT simd" >&2
+    exit 1
+  fi
+  local m
+  for m in native wasm; do
+    rec $m kernels 2000
+    expect_rc $m kernels 0
+    grep -q '^all kernels done$' "$WORK/$m/kernels.out" || fail "$m: kernels did not finish"
+  done
+  # The variant without SIMD, beside the wasm side's (compared with native's kernels.out).
+  timeout -k 10 "$CMD_TIMEOUT" "${RUNNER[@]}" "$nosimd" 2000 >"$WORK/nosimd.out" 2>"$WORK/nosimd.err"
+  echo $? >"$WORK/nosimd.rc"
+  [ "$(cat "$WORK/nosimd.rc")" = 0 ] || fail "simd-nosimd.wasm exited with $(cat "$WORK/nosimd.rc"): $(head -c 300 "$WORK/nosimd.err")"
+  cmp -s "$WORK/nosimd.out" "$WORK/native/kernels.out" ||
+    { fail "simd-nosimd.wasm differs from native:"; diff "$WORK/native/kernels.out" "$WORK/nosimd.out" | head -20; }
+  rm -f "$WORK/nosimd.out" "$WORK/nosimd.err" "$WORK/nosimd.rc"
+  compare_dirs --stderr
+  # SIMD instructions (prefix 0xfd) in each module, when wabt is there to count them.
+  local v128="" v0
+  if command -v wasm-objdump >/dev/null; then
+    v128="$(wasm-objdump -d "$WASM" | grep -cE '^ *[0-9a-f]+: fd ')"
+    v0="$(wasm-objdump -d "$nosimd" | grep -cE '^ *[0-9a-f]+: fd ')"
+    [ "$v128" -gt 0 ] || fail "simd.wasm has no v128 instructions"
+    [ "$v0" = 0 ] || fail "simd-nosimd.wasm has $v0 v128 instructions"
+    v128=", $v128 v128 instructions in simd.wasm"
+  fi
+  echo "simd: $(grep -c . "$WORK/wasm/kernels.out") lines compared (simd.wasm and simd-nosimd.wasm$v128)"
+}
+
 case "$PROG" in
-  bzip2 | zstd | sqlite3 | jq | coremark) "test_$PROG" ;;
+  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd) "test_$PROG" ;;
   *)
     echo "run_test.sh: unknown program $PROG" >&2
     rm -rf "$WORK"

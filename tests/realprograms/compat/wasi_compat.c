@@ -26,6 +26,13 @@ int system(const char *command) {
   return -1;
 }
 
+/* Nor is there a directory for temporary files: tmpfile (which wasi-libc declares but leaves
+ * out; Lua's io.tmpfile) fails. */
+FILE *tmpfile(void) {
+  errno = ENOTSUP;
+  return 0;
+}
+
 /* realpath without symbolic links: an absolute path with "." and ".." resolved lexically (the
  * guest sees only preopened directories, named by absolute paths); fails like realpath when the
  * path does not exist. Relative paths are taken from "/". */
