@@ -6,6 +6,9 @@
 # Each workload runs REPEAT times (default 3) on each engine; the table shows the best wall time
 # (process start included) and the ratios corowasm/native and corowasm/node. Every run's stdout
 # is checked against the native run's (WRONG otherwise); a failed run shows as "fail".
+# The last lines are the geomeans of corowasm/native and corowasm/node over the workloads, each
+# with its worst workload ("real programs vs native: R ..."); the exit status is 1 when a
+# workload failed or printed something else than native.
 # Environment: REPEAT, NODE (default node), WORKLOADS (names to run, default all),
 #              COREMARK_BENCH_ITERATIONS (default 20000, about 0.7 s natively).
 set -uo pipefail
@@ -24,7 +27,9 @@ NODE="${NODE:-node}"
 NODE_RUNNER="$REPO/tests/realprograms/node_wasi_run.mjs"
 CM_ITERS="${COREMARK_BENCH_ITERATIONS:-20000}"
 
-"$REPO/tests/realprograms/build.sh" "$OUT" >&2 || { echo "build.sh failed" >&2; exit 1; }
+# A program that fails to build leaves its workloads as "fail" (and the exit status 1).
+"$REPO/tests/realprograms/build.sh" "$OUT" >&2 ||
+  echo "time_programs.sh: build.sh failed for some programs (see above); their workloads fail" >&2
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/time_programs.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -37,6 +42,8 @@ head -c 2000000 "$WORK/corpus.txt" >"$WORK/corpus2.txt"
 "$OUT/native/bzip2" -9 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.bz2"
 "$OUT/native/zstd" -q -3 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.zst"
 cp "$HERE/sqlite_bench.sql" "$WORK/"
+# cmark's input: CommonMark's spec (the fetched cmark source's test/spec.txt) 30 times, 6 MB.
+for ((i = 0; i < 30; i++)); do cat "$OUT/src/cmark/test/spec.txt"; done >"$WORK/spec30.md" 2>/dev/null
 
 # name | program | arguments (@ is the work directory: /work in the guest) | stdin file or -
 WORKLOAD_TABLE="
@@ -48,6 +55,8 @@ zstd-d         | zstd     | -q -d -c @/corpus.txt.zst @/corpus.txt.zst @/corpus.
 sqlite3        | sqlite3  | @/bench.db                                          | sqlite_bench.sql
 jq             | jq       | -n -c @JQ                                           | -
 coremark       | coremark | 0x0 0x0 0x66 $CM_ITERS                              | -
+cmark          | cmark    | --smart @/spec30.md                                 | -
+cmark-cm       | cmark    | -t commonmark --width 72 @/spec30.md                | -
 "
 # jq's workload is its filter (an argument with spaces, hence the @JQ placeholder): arithmetic,
 # strings, sorting and a naive prime sieve, all in jq's interpreter, little memory. (Node 20
@@ -101,8 +110,14 @@ ratio() {
   case "$1$2" in *fail* | *WRONG* | *-*) echo "-" ;; *) awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' ;; esac
 }
 
+ENGINES="native node corowasm"
+if ! command -v "$NODE" >/dev/null; then
+  echo "(node not found: no node column; install Debian's nodejs for Node's node:wasi)"
+  ENGINES="native corowasm"
+fi
 printf '%-10s %10s %10s %10s %10s %10s\n' workload native node corowasm cw/native cw/node
 : >"$WORK/notes"
+: >"$WORK/ratios"
 while IFS='|' read -r name prog args stdin; do
   name="$(echo $name)"
   [ -z "$name" ] && continue
@@ -112,7 +127,8 @@ while IFS='|' read -r name prog args stdin; do
   read -r -a argv <<<"$args"
   declare -A best=()
   ref=""
-  for engine in native node corowasm; do
+  best[node]=-
+  for engine in $ENGINES; do
     b=-
     for ((i = 0; i < REPEAT; i++)); do
       t="$(run_once "$engine" "$prog" "$stdin" "${argv[@]}")"
@@ -131,10 +147,29 @@ while IFS='|' read -r name prog args stdin; do
   printf '%-10s %10s %10s %10s %10s %10s\n' "$name" "$(secs "${best[native]}")" "$(secs "${best[node]}")" \
     "$(secs "${best[corowasm]}")" "$(ratio "${best[corowasm]}" "${best[native]}")" \
     "$(ratio "${best[corowasm]}" "${best[node]}")"
+  echo "$name $(ratio "${best[corowasm]}" "${best[native]}") $(ratio "${best[corowasm]}" "${best[node]}")" >>"$WORK/ratios"
   unset best
 done <<<"$WORKLOAD_TABLE"
+status=0
 if [ -s "$WORK/notes" ]; then
   echo "notes:"
   cat "$WORK/notes"
+  status=1
 fi
 echo "(best of $REPEAT wall times in seconds, process start included; cw = corowasm)"
+# Geomeans over the workloads that ran (a failed or wrong one is left out and named), with the
+# worst workload beside each.
+summary() { # COLUMN LABEL
+  awk -v c="$1" -v label="$2" '
+    $c != "-" { n++; s += log($c); if ($c > worst) { worst = $c; wname = $1 } }
+    $c == "-" { miss = miss " " $1 }
+    END {
+      if (n == 0) { printf "%s: - (no workload ran)\n", label; exit }
+      printf "%s: %.2f (geomean of %d workloads; worst %s %.2f)", label, exp(s / n), n, wname, worst
+      if (miss != "") printf "; missing:%s", miss
+      printf "\n"
+    }' "$WORK/ratios"
+}
+summary 2 "real programs vs native"
+if [ "$ENGINES" != "native corowasm" ]; then summary 3 "real programs vs node"; fi
+exit $status

@@ -19,7 +19,7 @@
 # Environment: CC_WASM / CC_NATIVE (default clang-19), OPT (default -O2), COREMARK_DIR.
 set -euo pipefail
 
-ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark lua cxx_exceptions simd"
+ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark lua cxx_exceptions simd cmark"
 
 if [ $# -lt 1 ]; then
   echo "usage: $0 OUTDIR [PROGRAM...]   (programs: $ALL_PROGRAMS)" >&2
@@ -217,6 +217,28 @@ build_jq() {
   run "$CC_WASM" "${WASM_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" "$COMPAT/wasi_compat.c" \
     "${WASM_LIBS[@]}" -lm -Wl,-z,stack-size=33554432 -o "$OUT/wasm/jq.wasm"
   run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "${defs[@]}" "${srcs[@]}" -lm -o "$OUT/native/jq"
+}
+
+# ---- cmark 0.30.2: the CommonMark reference implementation's command --------------------------
+# No CMake: the three headers its build generates are written here (config.h from config.h.in
+# with stdbool, __builtin_expect and __attribute__ found, as on both targets; cmark_version.h;
+# cmark_export.h for a static build, where CMARK_EXPORT is empty). scanners.c ships generated.
+build_cmark() {
+  fetch_src cmark
+  local s="$OUT/src/cmark/src" g="$OUT/obj/cmark-gen"
+  rm -rf "$g" && mkdir -p "$g"
+  sed -e 's/#cmakedefine \(HAVE_[A-Z_]*\)/#define \1/' "$s/config.h.in" >"$g/config.h"
+  sed -e 's/@PROJECT_VERSION_MAJOR@/0/g' -e 's/@PROJECT_VERSION_MINOR@/30/g' \
+    -e 's/@PROJECT_VERSION_PATCH@/2/g' "$s/cmark_version.h.in" >"$g/cmark_version.h"
+  printf '#ifndef CMARK_EXPORT_H\n#define CMARK_EXPORT_H\n#define CMARK_EXPORT\n#define CMARK_NO_EXPORT\n#endif\n' \
+    >"$g/cmark_export.h"
+  local srcs=() f
+  for f in cmark node iterator blocks inlines scanners utf8 buffer references render man xml \
+    html commonmark latex houdini_href_e houdini_html_e houdini_html_u cmark_ctype main; do
+    srcs+=("$s/$f.c")
+  done
+  run "$CC_WASM" "${WASM_CFLAGS[@]}" -I"$g" -I"$s" "${srcs[@]}" "${WASM_LIBS[@]}" -o "$OUT/wasm/cmark.wasm"
+  run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" -I"$g" -I"$s" "${srcs[@]}" -o "$OUT/native/cmark"
 }
 
 # ---- CoreMark: EEMBC sources unchanged, WASI port in bench/wasi/coremark ---------------------

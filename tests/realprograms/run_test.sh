@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs one real program's test under a WASI runner and natively, and compares:
 #   run_test.sh PROGRAM OUTDIR RUNNER...
-#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd (built by
+#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark (built by
 #              build.sh into OUTDIR)
 #     RUNNER   the command that runs a wasm32-wasi command with the CLI of `corowasm run`:
 #              RUNNER [--dir HOST::GUEST] [--env K=V] FILE.wasm ARGS...
@@ -342,6 +342,48 @@ QUERIES
   compare_dirs
 }
 
+# ---- cmark: CommonMark's own spec tests (test/spec_tests.py: the 652 examples of spec.txt, the
+# smart-punctuation and regression examples; one process per example, the markdown on stdin),
+# then whole documents in every output format and option, compared with native. Needs python3
+# on the host (the test driver is cmark's). The wasm program is given to spec_tests.py as
+# "RUNNER... cmark.wasm", which it splits at spaces.
+test_cmark() {
+  local t="$SRC/cmark/test"
+  if ! command -v python3 >/dev/null; then
+    fail "python3 not found (cmark's spec_tests.py needs it: apt-get install python3)"
+    return
+  fi
+  setup_both cp "$t/spec.txt" "$t/smart_punct.txt" "$t/regression.txt" .
+  local m prog s
+  for m in native wasm; do
+    if [ $m = native ]; then prog="$NATIVE"; else prog="${RUNNER[*]} $WASM"; fi
+    for s in spec:spec.txt: smart:smart_punct.txt:--smart regression:regression.txt:; do
+      IFS=: read -r name file opt <<<"$s"
+      python3 "$t/spec_tests.py" --no-normalize --spec "$t/$file" --program "$prog${opt:+ $opt}" \
+        >"$WORK/$m/suite-$name.log" 2>&1
+      tail -1 "$WORK/$m/suite-$name.log" >"$WORK/$m/suite-$name.out"
+      grep -Eq '^[1-9][0-9]* passed, 0 failed, 0 errored, 0 skipped$' "$WORK/$m/suite-$name.out" ||
+        fail "$m: spec_tests.py $file: $(tail -c 400 "$WORK/$m/suite-$name.log")"
+      rm -f "$WORK/$m/suite-$name.log"
+    done
+    local D f
+    D="$(dir $m)"
+    for f in html xml man commonmark latex; do
+      rec $m to-$f -t $f "$D/spec.txt"
+      expect_rc $m to-$f 0
+    done
+    rec $m wrapped -t commonmark --width 60 --smart "$D/spec.txt"
+    rec $m sourcepos --sourcepos --hardbreaks --unsafe -t xml "$D/spec.txt"
+    rec $m safe --safe --validate-utf8 --nobreaks <"$WORK/$m/regression.txt"
+    rec $m two-files "$D/smart_punct.txt" "$D/regression.txt"
+    rec $m missing "$D/no-such-file.md"
+    expect_rc_nonzero $m missing
+  done
+  grep -q '^652 passed' "$WORK/wasm/suite-spec.out" ||
+    fail "wasm: expected 652 spec examples, got: $(cat "$WORK/wasm/suite-spec.out")"
+  compare_dirs
+}
+
 # ---- CoreMark (2K performance run, seeds 0 0 0x66): the CRC lines must equal native's, the
 # known-seed check must pass (no "ERROR! ... crc" lines). CoreMark counts a run shorter than 10 s
 # as an error, so "Correct operation validated" appears only in runs of 10 s or more; a shorter
@@ -448,7 +490,7 @@ test_simd() {
 }
 
 case "$PROG" in
-  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd) "test_$PROG" ;;
+  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark) "test_$PROG" ;;
   *)
     echo "run_test.sh: unknown program $PROG" >&2
     rm -rf "$WORK"
