@@ -77,8 +77,11 @@ const CmpOp<uint64_t> kCmpOps64[] = {
     {"ge_u", 0x5A, [](uint64_t a, uint64_t b) { return a >= b; }},
 };
 
-enum Variant { UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz };
-const char* kVariantNames[] = {"a CMP (x OP k)", "(x OP k) CMP a", "(x OP k) CMP c", "!(a CMP (x OP k))"};
+// The last three branch on the updated value itself, or on x OP c, against zero (i32 only:
+// br_if and if take an i32): the update fuses into the test.
+enum Variant { UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp };
+const char* kVariantNames[] = {"a CMP (x OP k)", "(x OP k) CMP a",     "(x OP k) CMP c", "!(a CMP (x OP k))",
+                               "br_if (x OP= k)", "br_if (x OP c)", "if (x OP c) continue"};
 constexpr uint32_t kMaxIterations = 40;
 
 // (func (param a x: T) (result T) (local n: i32)
@@ -101,8 +104,11 @@ std::vector<uint8_t> module_for(const BinOp<T>& op, const CmpOp<T>& cmp, Variant
     case UpdatedLeft: update(); ins({0x20, 0}); ins({cmp.opcode}); break;
     case AgainstConst: update(); tc(c); ins({cmp.opcode}); break;
     case UpdatedRightEqz: ins({0x20, 0}); update(); ins({cmp.opcode, 0x45}); break;
+    case BranchTee: update(); break;
+    case BranchTemp: case IfTemp: update(); ins({0x1A, 0x20, 1}); tc(c); ins({op.opcode}); break;
   }
-  ins({0x0D, 0});                                  // br_if loop
+  if (v == IfTemp) ins({0x04, 0x40, 0x0C, 1, 0x0B});  // if (then br loop) end
+  else ins({0x0D, 0});                             // br_if loop
   ins({0x0B, 0x0B});                               // end loop, end block
   if (wide) { ins({0x20, 1, 0x20, 2, 0xAD}); tc(40); ins({0x86, 0x85}); }  // x ^ (u64(n) << 40)
   else { ins({0x20, 2}); i32c(16); ins({0x74, 0x20, 1, 0x73}); }           // (n << 16) ^ x
@@ -132,6 +138,8 @@ T model(const BinOp<T>& op, const CmpOp<T>& cmp, Variant v, int64_t k, int64_t c
       case UpdatedLeft: again = cmp.eval(x, a); break;
       case AgainstConst: again = cmp.eval(x, T(c)); break;
       case UpdatedRightEqz: again = !cmp.eval(a, x); break;
+      case BranchTee: again = x != 0; break;
+      case BranchTemp: case IfTemp: again = op.eval(x, T(c)) != 0; break;
     }
     if (!again) break;
   }
@@ -148,9 +156,13 @@ int check_all(const BinOp<T> (&ops)[NB], const CmpOp<T> (&cmps)[NC], std::initia
   int checked = 0;
   for (const BinOp<T>& op : ops)
     for (const CmpOp<T>& cmp : cmps)
-      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz})
+      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp})
         for (int64_t k : ks)
-          for (int64_t c : (v == AgainstConst ? std::vector<int64_t>(std::begin(cs), std::end(cs)) : std::vector<int64_t>{0})) {
+          for (int64_t c : (v == AgainstConst || v == BranchTemp || v == IfTemp
+                                ? std::vector<int64_t>(std::begin(cs), std::end(cs))
+                                : std::vector<int64_t>{0})) {
+            if (sizeof(T) == 8 && v >= BranchTee) continue;  // an i64 is no branch condition
+            if (v >= BranchTee && &cmp != &cmps[0]) continue;  // the comparison plays no part
             Instance inst = engine.compile(module_for(op, cmp, v, k, c)).instantiate();
             for (T a : vals)
               for (T x : vals) {

@@ -46,6 +46,19 @@ void FunctionCompiler::note_source(size_t at) {
   if (offsets.empty() || offsets.back().func_offset != off) offsets.push_back({uint32_t(at), off});
 }
 
+uint32_t FunctionCompiler::source_at(size_t cell) const {
+  const std::vector<FuncCode::SourceOffset>& offsets = fc_->offsets;
+  for (size_t i = offsets.size(); i-- > 0;)
+    if (offsets[i].cell <= cell) return offsets[i].func_offset;
+  return uint32_t(op_offset_ - fc_->body_offset);
+}
+
+void FunctionCompiler::set_source(size_t at, uint32_t func_offset) {
+  std::vector<FuncCode::SourceOffset>& offsets = fc_->offsets;
+  if (!offsets.empty() && offsets.back().cell == at) offsets.back().func_offset = func_offset;
+  else offsets.push_back({uint32_t(at), func_offset});
+}
+
 // Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).
 void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst, ValType t) {
   if (t == ValType::V128) {

@@ -163,6 +163,10 @@ class FunctionCompiler {
   void truncate(size_t cells);
   // The instruction at cell `at` comes from the Wasm instruction being compiled (backtraces).
   void note_source(size_t at);
+  // The function-relative wasm offset the code at `cell` came from; a fusion that rewrites a
+  // trapping instruction into one ending later gives the new handler that offset back.
+  uint32_t source_at(size_t cell) const;
+  void set_source(size_t at, uint32_t func_offset);
   // The instruction just emitted left the value of `slot` in the accumulator.
   void note_acc(size_t at, uint32_t slot) {
     acc_valid_ = at != kNoCode;
@@ -183,6 +187,7 @@ class FunctionCompiler {
 
   // ---- fusions (fusion.cpp) ----
   bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
+  std::optional<Fixup> fuse_load_branch(const Producer& load, bool nonzero);
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
   Addr take_address_add(const Operand& addr, ImmMemAdd& fused);

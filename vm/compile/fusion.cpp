@@ -23,6 +23,8 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool whe
     Producer q = prev_producer_;
     bool q_adjacent = q.start != kNoCode && q.end == p.start;
     if (p.form == Form::Unary && p.op == Op::I32Eqz) {
+      if (q_adjacent && q.dst == p.a)  // `if (!p->next)`: the load right before the eqz
+        if (auto fx = fuse_load_branch(q, !when_true)) return fx;
       truncate(p.start);
       bool acc = q_adjacent && q.dst == p.a;
       Handler h = when_true ? (acc ? &h_br_z_acc : &h_br_z) : (acc ? &h_br_nz_acc : &h_br_nz);
@@ -71,9 +73,54 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool whe
     }
   }
   uint32_t c = slot_of(cond);
+  // An i32 add, sub or and of a constant emitted last, whose result is the condition (a
+  // temporary, or a local it was tee'd into): the update and a test against zero in one handler
+  // (flag tests `x & k`, counters `n -= 1`). The update still writes its result.
+  if (reachable() && p.start != kNoCode && p.end == code_.size() && p.dst == c && p.form == Form::SlotConst) {
+    if (Handler h = op_branch_handler(p.op, when_true ? Op::I32Ne : Op::I32Eq, true)) {
+      truncate(p.start);
+      forget_producers();
+      return branch(h, ImmOpBr{p.a, p.dst, 0, 0, uint32_t(p.k), 0}, offsetof(ImmOpBr, rel));
+    }
+  }
+  // An i32 load emitted last whose value is the condition: one handler loads and tests it.
+  if (reachable() && p.start != kNoCode && p.end == code_.size() && p.dst == c)
+    if (auto fx = fuse_load_branch(p, when_true)) return fx;
   bool acc = in_acc(c);
   return branch(when_true ? (acc ? &h_br_nz_acc : &h_br_nz) : (acc ? &h_br_z_acc : &h_br_z), ImmBrS{c, 0},
                 offsetof(ImmBrS, rel));
+}
+
+// `load` (the producer of a branch condition, emitted last but maybe for an i32.eqz after it)
+// and a jump when its value is nonzero (or zero) in one handler; nullopt when that load does not
+// fuse. Everything from the load on is rewritten.
+std::optional<Fixup> FunctionCompiler::fuse_load_branch(const Producer& load, bool nonzero) {
+  if (load.form != Form::Load) return std::nullopt;
+  Handler first = code_[load.start].handler;
+  for (Addr form : {Addr::Slot, Addr::AccSlot, Addr::AddConst}) {
+    if (first != load_handler(load.op, form)) continue;
+    Handler h = load_branch_handler(load.op, form, nonzero);
+    if (!h) return std::nullopt;
+    uint32_t load_source = source_at(load.start);  // an out-of-bounds trap names the load
+    size_t at;
+    size_t rel_offset;
+    if (form == Addr::AddConst) {
+      ImmMemAdd m = imm<ImmMemAdd>(&code_[load.start]);
+      truncate(load.start);
+      at = emit(h, ImmMemAddBr{m.a, m.v, m.offset, m.b, 0});
+      rel_offset = offsetof(ImmMemAddBr, rel);
+    } else {
+      ImmMem m = imm<ImmMem>(&code_[load.start]);
+      truncate(load.start);
+      at = emit(h, ImmMemBr{m.addr, m.v, m.offset, 0, 0});
+      rel_offset = offsetof(ImmMemBr, rel);
+    }
+    forget_producers();
+    if (at == kNoCode) return std::nullopt;
+    set_source(at, load_source);
+    return Fixup{at, field_pos(at, rel_offset)};
+  }
+  return std::nullopt;
 }
 
 // If the address operand was computed by the i32.add emitted last, remove that add and

@@ -54,6 +54,14 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[load_handler(op, Addr::AddSlots)] = {base + ".add_ss", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
+        for (bool nz : {true, false}) {
+          std::string br = nz ? "->br_nz" : "->br_z";
+          if (Handler lb = load_branch_handler(op, Addr::Slot, nz)) {
+            n[lb] = {base + br, cells_of<ImmMemBr>};
+            n[load_branch_handler(op, Addr::AccSlot, nz)] = {base + "@acc" + br, cells_of<ImmMemBr>};
+            n[load_branch_handler(op, Addr::AddConst, nz)] = {base + ".add_si" + br, cells_of<ImmMemAddBr>};
+          }
+        }
       }
       if (Handler st = store_handler(op, false)) {
         n[st] = {base, cells_of<ImmMem>};

@@ -47,6 +47,10 @@ Handler unary_handler(Op op, bool acc = false);
 Handler binary_handler(Op op, Operands form, Acc acc = Acc::None);
 Handler load_handler(Op op, Addr addr = Addr::Slot);
 Handler store_handler(Op op, bool const_value, Addr addr = Addr::Slot, bool acc_value = false);
+// An i32 load (i32.load, load8_u/s, load16_u) whose value a branch tests against zero, jumping
+// when it is nonzero (`nonzero`) or zero; addr: Slot, AccSlot or AddConst (ImmMemBr, ImmMemAddBr
+// for AddConst). nullptr for other loads and address forms.
+Handler load_branch_handler(Op op, Addr addr, bool nonzero);
 // Jumps when the comparison holds; `const_rhs`: ImmBrSI, else ImmBrSS.
 Handler branch_compare_handler(Op op, bool const_rhs, Acc acc = Acc::None);
 // Fused Op2(Op1(..), ..); nullptr when the pair or shape is not supported. inner_left: the

@@ -19,6 +19,10 @@ struct ImmMemI { uint32_t addr, pad; uint64_t offset; uint64_t k; };  // store o
 // Load/store whose address is an i32.add (optionally of a shifted index) fused in:
 // addr = wrap32((fp[a] << shift) + (fp[b] or b)).
 struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t shift; };
+// A load fused with the br_if (or if) that tests its value against zero: the load's immediates,
+// then the branch's.
+struct ImmMemBr { uint32_t addr, v; uint64_t offset; int32_t rel; uint32_t pad; };
+struct ImmMemAddBr { uint32_t a, v; uint64_t offset; uint32_t b; int32_t rel; };  // address fp[a] + b
 // i32.add of a shifted index (array addressing): d = (fp[a] << shift) + (fp[b] or k).
 struct ImmAddShl { uint32_t a, b, d, shift; uint64_t k; };
 struct ImmBr { int32_t rel; };                         // relative to the instruction's own cell
