@@ -1,8 +1,9 @@
 #!/bin/bash
 # Times real wasm32-wasi programs natively, under Node's WASI and under corowasm:
 #   bench/wasi/time_programs.sh OUTDIR COROWASM_BIN
-# OUTDIR is tests/realprograms/build.sh's output directory (build.sh runs first; it does nothing
-# when the programs are up to date), e.g. <build>/tests/realprograms/programs.
+# OUTDIR is tests/realprograms/build.sh's output directory (build.sh runs first, for the programs
+# of the selected workloads; it does nothing when they are up to date), e.g.
+# <build>/tests/realprograms/programs.
 # Each workload runs REPEAT times (default 3) on each engine; the table shows the best wall time
 # (process start included) and the ratios corowasm/native and corowasm/node. Every run's stdout
 # is checked against the native run's (WRONG otherwise); a failed run shows as "fail".
@@ -27,24 +28,6 @@ NODE="${NODE:-node}"
 NODE_RUNNER="$REPO/tests/realprograms/node_wasi_run.mjs"
 CM_ITERS="${COREMARK_BENCH_ITERATIONS:-20000}"
 
-# A program that fails to build leaves its workloads as "fail" (and the exit status 1).
-"$REPO/tests/realprograms/build.sh" "$OUT" >&2 ||
-  echo "time_programs.sh: build.sh failed for some programs (see above); their workloads fail" >&2
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/time_programs.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-
-# Inputs: corpus.txt is 6 MB of C (the fetched sources, in a fixed order), corpus2.txt its
-# first 2 MB; the compressed inputs are made by the native programs.
-(cd "$OUT/src" && find . -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort |
-  xargs cat) 2>/dev/null | head -c 6000000 >"$WORK/corpus.txt"
-head -c 2000000 "$WORK/corpus.txt" >"$WORK/corpus2.txt"
-"$OUT/native/bzip2" -9 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.bz2"
-"$OUT/native/zstd" -q -3 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.zst"
-cp "$HERE/sqlite_bench.sql" "$WORK/"
-# cmark's input: CommonMark's spec (the fetched cmark source's test/spec.txt) 30 times, 6 MB.
-for ((i = 0; i < 30; i++)); do cat "$OUT/src/cmark/test/spec.txt"; done >"$WORK/spec30.md" 2>/dev/null
-
 # name | program | arguments (@ is the work directory: /work in the guest) | stdin file or -
 WORKLOAD_TABLE="
 bzip2-9        | bzip2    | -9 -c @/corpus.txt                                  | -
@@ -57,11 +40,54 @@ jq             | jq       | -n -c @JQ                                           
 coremark       | coremark | 0x0 0x0 0x66 $CM_ITERS                              | -
 cmark          | cmark    | --smart @/spec30.md                                 | -
 cmark-cm       | cmark    | -t commonmark --width 72 @/spec30.md                | -
+python         | python   | @/python_bench.py                                   | -
 "
 # jq's workload is its filter (an argument with spaces, hence the @JQ placeholder): arithmetic,
 # strings, sorting and a naive prime sieve, all in jq's interpreter, little memory. (Node 20
 # crashes in V8's GC on jq runs that grow memory to hundreds of MB, so no big JSON input.)
 JQ_FILTER='reduce range(1500000) as $i (0; . + ($i * $i % 7)), ([range(30000) | tostring | explode | add] | sort | unique | length), ([range(1; 4000)] | map(select(. as $n | all(range(2; $n) | select(. * . <= $n); $n % . != 0))) | length)'
+
+selected() { [ -z "${WORKLOADS:-}" ] || [[ " $WORKLOADS " == *" $1 "* ]]; }
+
+# build.sh builds (or finds up to date) the programs the selected workloads run, and only those.
+programs=""
+while IFS='|' read -r name prog _; do
+  name="$(echo $name)" prog="$(echo $prog)"
+  [ -z "$name" ] && continue
+  selected "$name" && [[ " $programs " != *" $prog "* ]] && programs="$programs $prog"
+done <<<"$WORKLOAD_TABLE"
+[ -z "$programs" ] && { echo "no workload selected (WORKLOADS=$WORKLOADS)" >&2; exit 2; }
+# A program that fails to build leaves its workloads as "fail" (and the exit status 1).
+"$REPO/tests/realprograms/build.sh" "$OUT" $programs >&2 ||
+  echo "time_programs.sh: build.sh failed for some programs (see above); their workloads fail" >&2
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/time_programs.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# Inputs: corpus.txt is 6 MB of C (the fetched sources, in a fixed order; not cmark's,
+# python's and zlib's, which came later: the corpus stays what it was), corpus2.txt its first 2 MB; the
+# compressed inputs are made by the native programs.
+if [[ " $programs " == *" bzip2 "* || " $programs " == *" zstd "* ]]; then
+  (cd "$OUT/src" && find . \( -path ./python3.11 -o -path ./zlib -o -path ./cmark \) -prune -o -type f \
+    \( -name '*.c' -o -name '*.h' \) -print | LC_ALL=C sort |
+    xargs cat) 2>/dev/null | head -c 6000000 >"$WORK/corpus.txt"
+  head -c 2000000 "$WORK/corpus.txt" >"$WORK/corpus2.txt"
+fi
+[[ " $programs " == *" bzip2 "* ]] && "$OUT/native/bzip2" -9 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.bz2"
+[[ " $programs " == *" zstd "* ]] && "$OUT/native/zstd" -q -3 -c "$WORK/corpus.txt" >"$WORK/corpus.txt.zst"
+cp "$HERE/sqlite_bench.sql" "$HERE/python_bench.py" "$WORK/"
+# cmark's input: CommonMark's spec (the fetched cmark source's test/spec.txt) 30 times, 6 MB.
+if [[ " $programs " == *" cmark "* ]]; then
+  for ((i = 0; i < 30; i++)); do cat "$OUT/src/cmark/test/spec.txt"; done >"$WORK/spec30.md"
+fi
+
+# python: the stdlib tree build.sh made (see tests/realprograms/run_test.sh), natively as
+# PYTHONHOME, under WASI preopened at the interpreter's prefix; string hashes not randomised.
+PYHOME="$OUT/python-home"
+PY_ENV=(PYTHONHASHSEED=0 PYTHONUTF8=1 PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1)
+PY_NATIVE_ENV=(PYTHONHOME="$PYHOME" "${PY_ENV[@]}")
+PY_WASM_ARGS=(--dir "$PYHOME/lib/python3.11::/usr/local/lib/python3.11" --env PYTHONHOME=/usr/local)
+for v in "${PY_ENV[@]}"; do PY_WASM_ARGS+=(--env "$v"); done
 
 
 now() { date +%s%N; }
@@ -78,13 +104,15 @@ run_once() {
   done
   local in=/dev/null
   [ "$stdin" != - ] && in="$WORK/$stdin"
+  local nenv=() wargs=()
+  if [ "$prog" = python ]; then nenv=("${PY_NATIVE_ENV[@]}") wargs=("${PY_WASM_ARGS[@]}"); fi
   rm -f "$WORK/bench.db"
   local t0 t1 rc
   t0=$(now)
   case "$engine" in
-    native) (cd "$WORK" && HOME="$WORK" nice -n 0 "$OUT/native/$prog" "${args[@]}") ;;
-    node) "$NODE" "$NODE_RUNNER" --dir "$WORK::/work" --env HOME=/work "$OUT/wasm/$prog.wasm" "${args[@]}" ;;
-    corowasm) "$COROWASM" run --dir "$WORK::/work" --env HOME=/work "$OUT/wasm/$prog.wasm" "${args[@]}" ;;
+    native) (cd "$WORK" && env HOME="$WORK" "${nenv[@]}" nice -n 0 "$OUT/native/$prog" "${args[@]}") ;;
+    node) "$NODE" "$NODE_RUNNER" --dir "$WORK::/work" --env HOME=/work "${wargs[@]}" "$OUT/wasm/$prog.wasm" "${args[@]}" ;;
+    corowasm) "$COROWASM" run --dir "$WORK::/work" --env HOME=/work "${wargs[@]}" "$OUT/wasm/$prog.wasm" "${args[@]}" ;;
   esac <"$in" >"$WORK/out" 2>"$WORK/err"
   rc=$?
   t1=$(now)
@@ -121,7 +149,7 @@ printf '%-10s %10s %10s %10s %10s %10s\n' workload native node corowasm cw/nativ
 while IFS='|' read -r name prog args stdin; do
   name="$(echo $name)"
   [ -z "$name" ] && continue
-  if [ -n "${WORKLOADS:-}" ] && ! [[ " $WORKLOADS " == *" $name "* ]]; then continue; fi
+  selected "$name" || continue
   prog="$(echo $prog)"
   stdin="$(echo $stdin)"
   read -r -a argv <<<"$args"

@@ -11,6 +11,7 @@
 #                               exception handling for lua and cxx_exceptions, SIMD for simd)
 #   OUTDIR/native/PROGRAM       clang-19 -O2, the same sources and defines
 #   OUTDIR/src/...              the sources (and the test data the tests use)
+#   OUTDIR/python-home/lib/python3.11   python's stdlib, for both sides (see build_python)
 # A program is rebuilt only when its build function, the flags, the compat files, the CoreMark
 # port or its sources here changed (OUTDIR/stamps).
 # Needs: clang-19, lld-19, wasi-libc, libclang-rt-19-dev-wasm32, libc++-19-dev-wasm32 and
@@ -19,7 +20,7 @@
 # Environment: CC_WASM / CC_NATIVE (default clang-19), OPT (default -O2), COREMARK_DIR.
 set -euo pipefail
 
-ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark lua cxx_exceptions simd cmark"
+ALL_PROGRAMS="bzip2 zstd sqlite3 jq coremark lua cxx_exceptions simd cmark python"
 
 if [ $# -lt 1 ]; then
   echo "usage: $0 OUTDIR [PROGRAM...]   (programs: $ALL_PROGRAMS)" >&2
@@ -104,7 +105,8 @@ inputs_hash() {
 }
 up_to_date() {
   [ -f "$OUT/stamps/$1" ] && [ "$(cat "$OUT/stamps/$1")" = "$(inputs_hash "$1")" ] &&
-    [ -f "$OUT/wasm/$1.wasm" ] && [ -x "$OUT/native/$1" ]
+    [ -f "$OUT/wasm/$1.wasm" ] && [ -x "$OUT/native/$1" ] &&
+    { [ "$1" != python ] || [ -f "$OUT/python-home/lib/python3.11/os.py" ]; }
 }
 stamp() { inputs_hash "$1" >"$OUT/stamps/$1"; }
 
@@ -316,6 +318,92 @@ build_simd() {
   run "$CC_WASM" --target=wasm32-wasi --sysroot=/usr "$OPT" "$src" \
     -Wl,-z,stack-size=8388608 -Wl,--strip-debug -o "$OUT/wasm/simd-nosimd.wasm"
   run "$CC_NATIVE" "${NATIVE_CFLAGS[@]}" "$src" -o "$OUT/native/simd"
+}
+
+# ---- CPython 3.11.2: the python interpreter, its C modules built in, the stdlib beside it ----------
+# CPython's own build system on both sides, from the same source tree (Debian patches applied):
+# first natively out of tree (the native reference, and the "build python" the cross build
+# needs: it freezes and deep-freezes the startup modules and writes _sysconfigdata), then the
+# wasm32-wasi cross build that CPython supports (Tools/wasm/README.md: config.site-wasm32-wasi,
+# --host=wasm32-unknown-wasi, --with-build-python). No threads (WASI gets CPython's pthread
+# stubs), no ensurepip, no test modules, no sqlite/ssl/ctypes/tkinter/dbm/uuid/bz2/lzma: both
+# sides get the same module set, every C module linked into the binary (wasm32 has no dlopen;
+# natively Modules/Setup.stdlib becomes Setup.local so that setup.py builds no shared modules).
+# zlib (zlib, binascii's crc32, gzip, zipfile) is Debian's zlib 1.2.13 built here for both
+# sides. The stdlib tree, OUTDIR/python-home/lib/python3.11 (Lib/ without tests, idle, tkinter,
+# turtledemo, ensurepip; both sides' _sysconfigdata; an empty lib-dynload, getpath's landmark),
+# serves both: natively PYTHONHOME=OUTDIR/python-home, under WASI the tree preopened as
+# /usr/local/lib/python3.11 and PYTHONHOME=/usr/local. Its .pyc files are compiled once, with
+# unchecked hashes, so that neither side writes into it (nor recompiles the stdlib at each run).
+# Not the shared WASM_CFLAGS: configure probes functions itself and defines the _WASI_EMULATED_*
+# macros (and links their libraries), and compat/wasi_compat.h's stand-ins (fchmod, fcntl locks,
+# realpath...) would only make it find what WASI lacks; CPython handles that already.
+build_python() {
+  fetch_src python3.11
+  fetch_src zlib
+  local s="$OUT/src/python3.11" z="$OUT/src/zlib" od="$OUT/obj/python"
+  local home="$OUT/python-home" lib="$OUT/python-home/lib/python3.11"
+  rm -rf "$od" "$home" && mkdir -p "$od/zlib-wasm" "$od/zlib-native" "$od/native" "$od/wasm" "$od/nopc"
+  local wcc="$CC_WASM --target=wasm32-wasi --sysroot=/usr"
+  # zlib: its library sources, no configure (a static library per side)
+  local f t
+  for f in adler32 crc32 deflate infback inffast inflate inftrees trees zutil compress uncompr \
+    gzclose gzlib gzread gzwrite; do
+    run $wcc "$OPT" -w -DHAVE_UNISTD_H -DHAVE_STDARG_H -c "$z/$f.c" -o "$od/zlib-wasm/$f.o"
+    run "$CC_NATIVE" "$OPT" -w -DHAVE_UNISTD_H -DHAVE_STDARG_H -c "$z/$f.c" -o "$od/zlib-native/$f.o"
+  done
+  for t in wasm native; do
+    run "$("$CC_NATIVE" -print-prog-name=llvm-ar)" rcs "$od/zlib-$t/libz.a" "$od/zlib-$t"/*.o
+  done
+  # Modules left out on both sides (configure's per-module switch); OPT replaces configure's
+  # "-g -O3 -Wall" (the same -O2 as the other programs).
+  local common=(--without-ensurepip --disable-test-modules "OPT=-DNDEBUG -fwrapv"
+    py_cv_module__ssl=n/a py_cv_module__hashlib=n/a py_cv_module__sqlite3=n/a
+    py_cv_module__tkinter=n/a py_cv_module__uuid=n/a py_cv_module__lzma=n/a py_cv_module__bz2=n/a
+    py_cv_module__gdbm=n/a py_cv_module_nis=n/a "ZLIB_CFLAGS=-I$z")
+  log "python: native configure; make"
+  (cd "$od/native" && MODULE_BUILDTYPE=static run "$s/configure" -C CC="$CC_NATIVE" CFLAGS="$OPT" \
+      "${common[@]}" "ZLIB_LIBS=$od/zlib-native/libz.a" >configure.log 2>&1 &&
+    sed '/^\*shared\*/,$d' Modules/Setup.stdlib >Modules/Setup.local &&
+    run make -j1 python pybuilddir.txt >make.log 2>&1) ||
+    { tail -20 "$od"/native/configure.log "$od"/native/make.log >&2; return 1; }
+  # The cross build. Its configure must not see the host's libraries: no pkg-config
+  # (PKG_CONFIG_LIBDIR empty), and the headers that clang finds in /usr/include after
+  # /usr/include/wasm32-wasi (--sysroot=/usr) though wasi-libc lacks them, set absent.
+  # clang 19 makes -Wint-conversion an error (CPython 3.11 was built with clang 14 for WASI):
+  # timemodule.c passes wasi-libc's CLOCK_* (pointers) as ints. The stack is 8 MB (configure
+  # says 512 KB), still first in memory as upstream has it (an overflow traps instead of
+  # overwriting data), and with it Python's default recursion limit as natively (upstream lowers
+  # it to 600 on WASI for that 512 KB).
+  log "python: wasm32-wasi configure; make"
+  (cd "$od/wasm" && CONFIG_SITE="$s/Tools/wasm/config.site-wasm32-wasi" PKG_CONFIG_LIBDIR="$od/nopc" \
+      PKG_CONFIG_PATH="" run "$s/configure" -C --host=wasm32-unknown-wasi \
+      --build="$("$s/config.guess")" --with-build-python="$od/native/python" CC="$wcc" \
+      AR="$("$CC_NATIVE" -print-prog-name=llvm-ar)" RANLIB="$("$CC_NATIVE" -print-prog-name=llvm-ranlib)" \
+      CFLAGS="$OPT -DPy_DEFAULT_RECURSION_LIMIT=1000 -Wno-error=int-conversion" \
+      "${common[@]}" "ZLIB_LIBS=$od/zlib-wasm/libz.a" ac_cv_header_bzlib_h=no ac_cv_header_lzma_h=no \
+      ac_cv_header_curses_h=no ac_cv_header_ncurses_h=no ac_cv_header_uuid_uuid_h=no \
+      ac_cv_header_linux_memfd_h=no ac_cv_header_linux_wait_h=no >configure.log 2>&1 &&
+    run make -j1 CONFIGURE_LDFLAGS_NODIST="-Wl,-z,stack-size=8388608 -Wl,--stack-first -Wl,--strip-debug" \
+      python.wasm pybuilddir.txt >make.log 2>&1) ||
+    { tail -20 "$od"/wasm/configure.log "$od"/wasm/make.log >&2; return 1; }
+  # The stdlib. Debian's sysconfigdata-name.diff renames _sysconfigdata_{abiflags}_{platform}_
+  # {multiarch} to _sysconfigdata_{abiflags}_{multiarch} in Lib/sysconfig.py and the Makefile
+  # but in configure.ac only, and debian/rules regenerates configure: with the shipped configure
+  # the cross build writes the old name (PYTHON_FOR_BUILD sets it) and sysconfig would not find
+  # it. Installed under the new name, as Debian's `make install` does.
+  log "python: stdlib tree"
+  mkdir -p "$lib/lib-dynload"
+  (cd "$s/Lib" && tar cf - --exclude=__pycache__ --exclude=./test --exclude=./idlelib \
+    --exclude=./tkinter --exclude=./turtledemo --exclude=./ensurepip --exclude='./*/test' \
+    --exclude='./*/tests' .) | tar xf - -C "$lib"
+  cp "$od/native/$(cat "$od/native/pybuilddir.txt")"/_sysconfigdata_*.py "$lib/"
+  cp "$od/wasm/$(cat "$od/wasm/pybuilddir.txt")"/_sysconfigdata__wasi_wasm32-wasi.py \
+    "$lib/_sysconfigdata__wasm32-wasi.py"
+  run "$od/native/python" -E -s -B -m compileall -q -j1 --invalidation-mode unchecked-hash "$lib" \
+    >"$od/compileall.log" 2>&1 || { tail -20 "$od/compileall.log" >&2; return 1; }
+  cp "$od/wasm/python.wasm" "$OUT/wasm/python.wasm"
+  cp "$od/native/python" "$OUT/native/python"
 }
 
 status=0

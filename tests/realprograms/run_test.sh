@@ -1,8 +1,8 @@
 #!/bin/bash
 # Runs one real program's test under a WASI runner and natively, and compares:
 #   run_test.sh PROGRAM OUTDIR RUNNER...
-#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark (built by
-#              build.sh into OUTDIR)
+#     PROGRAM  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark |
+#              python (built by build.sh into OUTDIR)
 #     RUNNER   the command that runs a wasm32-wasi command with the CLI of `corowasm run`:
 #              RUNNER [--dir HOST::GUEST] [--env K=V] FILE.wasm ARGS...
 #              e.g. "/path/to/corowasm run" or "node tests/realprograms/node_wasi_run.mjs"
@@ -45,14 +45,35 @@ fail() {
   failures=$((failures + 1))
 }
 
+# What a program needs beyond its work directory: NATIVE_ENV (VAR=VALUE for the native run) and
+# WASM_ARGS (more --dir/--env for the runner).
+NATIVE_ENV=()
+WASM_ARGS=()
+if [ "$PROG" = python ]; then
+  # The stdlib tree build.sh made, for both sides: natively as PYTHONHOME, under WASI preopened
+  # where the interpreter's compiled-in prefix (/usr/local) puts it. Both sides: string hashes
+  # not randomised, UTF-8 mode (the native side's locale does not matter), no user site
+  # directory, no .pyc written (the stdlib's are compiled already).
+  PYHOME="$OUT/python-home"
+  if ! [ -f "$PYHOME/lib/python3.11/os.py" ]; then
+    echo "run_test.sh: $PYHOME missing: run tests/realprograms/build.sh $OUT python" >&2
+    exit 1
+  fi
+  py_env=(PYTHONHASHSEED=0 PYTHONUTF8=1 PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1)
+  NATIVE_ENV=(PYTHONHOME="$PYHOME" "${py_env[@]}")
+  WASM_ARGS=(--dir "$PYHOME/lib/python3.11::/usr/local/lib/python3.11" --env PYTHONHOME=/usr/local)
+  for v in "${py_env[@]}"; do WASM_ARGS+=(--env "$v"); done
+fi
+
 # x MODE ARGS...: runs the program (stdin/stdout/stderr as given); MODE is native or wasm.
 x() {
   local m="$1"
   shift
   if [ "$m" = native ]; then
-    (cd "$WORK/native" && HOME="$WORK/native" TZ=UTC "$NATIVE" "$@")
+    (cd "$WORK/native" && env HOME="$WORK/native" TZ=UTC "${NATIVE_ENV[@]}" "$NATIVE" "$@")
   else
-    timeout -k 10 "$CMD_TIMEOUT" "${RUNNER[@]}" --dir "$WORK/wasm::/work" --env HOME=/work "$WASM" "$@"
+    timeout -k 10 "$CMD_TIMEOUT" "${RUNNER[@]}" --dir "$WORK/wasm::/work" --env HOME=/work \
+      "${WASM_ARGS[@]}" "$WASM" "$@"
   fi
 }
 # dir MODE: the work directory as the program sees it.
@@ -489,8 +510,42 @@ test_simd() {
   echo "simd: $(grep -c . "$WORK/wasm/kernels.out") lines compared (simd.wasm and simd-nosimd.wasm$v128)"
 }
 
+# ---- python: python/test.py (bignums, float repr, unicode, dicts/sets, classes and dunder
+# methods, generators, coroutines, closures, exceptions with tracebacks and exception groups,
+# recursion 10000 deep and a RecursionError, re, json, struct, pickle, hashlib, zlib/gzip,
+# collections, itertools, functools, decimal, fractions, datetime, files in the preopened
+# directory, sorting 200000 numbers), ending with an uncaught JSONDecodeError: stdout, stderr
+# (the chained traceback through json's modules, the stdlib's path normalised) and exit status 1
+# must equal native. Then small scripts: sys.exit codes, a SyntaxError, a script on stdin.
+test_python() {
+  setup_both cp "$HERE/python/test.py" .
+  local m D
+  for m in native wasm; do
+    D="$(dir $m)"
+    rec $m test "$D/test.py" "$D"
+    expect_rc $m test 1
+    grep -q '^[ 0-9]* done, [0-9]* checks$' "$WORK/$m/test.out" ||
+      fail "$m: test.py did not get to its last check: $(tail -1 "$WORK/$m/test.out" | head -c 300)"
+    grep -q '^json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)$' \
+      "$WORK/$m/test.err" || fail "$m: not the final uncaught JSONDecodeError: $(tail -c 300 "$WORK/$m/test.err")"
+    rec $m exit3 -c 'import sys; print("bye"); sys.exit(3)'
+    expect_rc $m exit3 3
+    rec $m exitmsg -c 'raise SystemExit("fatal: message")'
+    expect_rc $m exitmsg 1
+    rec $m syntax -c 'x = (1,'
+    expect_rc $m syntax 1
+    rec $m stdin - a b <<<'import sys; print(sys.argv[1:], sum(range(10**5)), "é".encode())'
+    expect_rc $m stdin 0
+  done
+  # stderr names the stdlib only through its path: natively the build's tree, /usr/local/lib in
+  # the guest.
+  sed -i "s|$PYHOME/lib/python3.11|/usr/local/lib/python3.11|g" "$WORK"/native/*.err
+  compare_dirs --stderr
+  echo "python: $(grep -c . "$WORK/wasm/test.out") lines of output compared"
+}
+
 case "$PROG" in
-  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark) "test_$PROG" ;;
+  bzip2 | zstd | sqlite3 | jq | coremark | lua | cxx_exceptions | simd | cmark | python) "test_$PROG" ;;
   *)
     echo "run_test.sh: unknown program $PROG" >&2
     rm -rf "$WORK"
