@@ -28,7 +28,8 @@ Exit run(Thread* t) {
   t->memsize = memsize;
 #if COROWASM_PROFILE_PAIRS
   // Counts how often each handler runs and which handler follows which, to choose fusions by
-  // measurement (loop backend only). Printed at exit: the top handlers and pairs
+  // measurement (loop backend only, one thread: the counts are not synchronised). Printed at exit:
+  // the top handlers and pairs
   // (COROWASM_PROFILE_TOP lines each, default 60).
   struct PairHash {
     size_t operator()(const std::pair<Handler, Handler>& p) const {
