@@ -32,9 +32,17 @@ struct AsyncStoreState {
       if (p == s) return true;
     return false;
   }
-  std::string last_trap_message;
-  std::vector<TrapFrame> last_trap_backtrace;
-  size_t last_trap_omitted = 0;
+  // What the last failed call left: on the heap once a call has failed (most stores' never do).
+  struct LastTrap {
+    std::string message;
+    std::vector<TrapFrame> backtrace;
+    size_t omitted = 0;
+  };
+  std::unique_ptr<LastTrap> last;
+  LastTrap& last_trap() {
+    if (!last) last = std::make_unique<LastTrap>();
+    return *last;
+  }
 };
 AsyncStoreState& async_state(detail::StoreData& s) { return detail::layer_state<AsyncStoreState>(s); }
 
@@ -111,9 +119,18 @@ Func async_host_func(Store& store, FuncType type, AsyncHostFn fn) {
   return f;
 }
 
-std::string last_trap_message(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_message; }
-std::vector<TrapFrame> last_trap_backtrace(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_backtrace; }
-size_t last_trap_frames_omitted(const Store& store) { return async_state(*detail::Access::store(store)).last_trap_omitted; }
+std::string last_trap_message(const Store& store) {
+  const AsyncStoreState& s = async_state(*detail::Access::store(store));
+  return s.last ? s.last->message : std::string();
+}
+std::vector<TrapFrame> last_trap_backtrace(const Store& store) {
+  const AsyncStoreState& s = async_state(*detail::Access::store(store));
+  return s.last ? s.last->backtrace : std::vector<TrapFrame>();
+}
+size_t last_trap_frames_omitted(const Store& store) {
+  const AsyncStoreState& s = async_state(*detail::Access::store(store));
+  return s.last ? s.last->omitted : 0;
+}
 bool store_busy(const Store& store) { return async_state(*detail::Access::store(store)).busy; }
 
 namespace detail {
@@ -159,9 +176,10 @@ CallError call_error_of(std::exception_ptr ep, const Store& store) {
     case Failure::Origin::Unknown:
       std::rethrow_exception(ep);  // not a std::exception: not for an error_code to describe
   }
-  st.last_trap_message = e.message;
-  st.last_trap_backtrace = e.trap ? e.trap->backtrace() : std::vector<TrapFrame>{};
-  st.last_trap_omitted = e.trap ? e.trap->backtrace_omitted() : 0;
+  AsyncStoreState::LastTrap& last = st.last_trap();
+  last.message = e.message;
+  last.backtrace = e.trap ? e.trap->backtrace() : std::vector<TrapFrame>{};
+  last.omitted = e.trap ? e.trap->backtrace_omitted() : 0;
   return e;
 }
 
@@ -243,7 +261,7 @@ asio::awaitable<std::vector<Value>> run_call(std::shared_ptr<StoreData> store, F
       case CallStatus::Suspend: {
         // The handler chain has returned: the guest is suspended as data while the host's
         // operation runs; the executor serves other work meanwhile.
-        const AsyncBody* body = call.host_callee()->host.target<AsyncBody>();
+        const AsyncBody* body = call.host_callee()->host->target<AsyncBody>();
         if (!body) {
           call.run_host();
           break;

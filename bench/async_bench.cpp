@@ -1,15 +1,78 @@
 // Async embedding costs, in one run: suspend+resume of an async import vs a synchronous host
 // call, async_call vs call_sync, time slicing on a CPU-bound kernel, instantiation rate,
-// resident bytes per suspended guest, and streaming vs whole-buffer compilation.
+// resident and heap bytes per suspended guest (10,000 and 100,000 parked, with a per-part
+// breakdown), round trips on 1 and 2 threads, and streaming vs whole-buffer compilation.
 //
 //   async_bench GUEST.wasm SIEVE.wasm COREMARK.wasm
 #include <corowasm/async.h>
+#include <corowasm/internal.h>
 
+#include <malloc.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <unistd.h>
+
+// ---- heap accounting: this thread's live malloc chunks (usable size + the 8-byte header) ----
+// glibc's malloc family, wrapped: every allocation of the process (operator new, coroutine
+// frames, the VM's own malloc) passes here. Counted per thread (each guest's store is used on
+// one thread), so the figures need no locking.
+extern "C" {
+void* __libc_malloc(size_t);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void* __libc_memalign(size_t, size_t);
+void __libc_free(void*);
+}
+namespace {
+thread_local long heap_live = 0;
+thread_local long heap_blocks = 0;
+inline void count_in(void* p) {
+  if (p) heap_live += long(malloc_usable_size(p)) + 8, ++heap_blocks;
+}
+inline void count_out(void* p) {
+  if (p) heap_live -= long(malloc_usable_size(p)) + 8, --heap_blocks;
+}
+}  // namespace
+extern "C" {
+void* malloc(size_t n) noexcept {
+  void* p = __libc_malloc(n);
+  count_in(p);
+  return p;
+}
+void* calloc(size_t n, size_t m) noexcept {
+  void* p = __libc_calloc(n, m);
+  count_in(p);
+  return p;
+}
+void* realloc(void* old, size_t n) noexcept {
+  count_out(old);
+  void* p = __libc_realloc(old, n);
+  count_in(p ? p : (n ? old : nullptr));
+  return p;
+}
+void free(void* p) noexcept {
+  count_out(p);
+  __libc_free(p);
+}
+void* memalign(size_t a, size_t n) noexcept {
+  void* p = __libc_memalign(a, n);
+  count_in(p);
+  return p;
+}
+void* aligned_alloc(size_t a, size_t n) noexcept { return memalign(a, n); }
+int posix_memalign(void** out, size_t a, size_t n) noexcept {
+  void* p = __libc_memalign(a, n);
+  if (!p) return 12;  // ENOMEM
+  count_in(p);
+  *out = p;
+  return 0;
+}
+}
 
 namespace asio = boost::asio;
 using corowasm::Value;
@@ -154,33 +217,101 @@ int main(int argc, char** argv) {
                 per_s, (resident_bytes() - before) / n);
   }
 
-  // ---- resident bytes per suspended guest ----
-  {
-    constexpr int n = 10'000;
-    long before = resident_bytes(), parked = 0;
+  // ---- resident and heap bytes per suspended guest, with the heap's parts ----
+  for (int n : {10'000, 100'000}) {
+    malloc_trim(0);
+    long before = resident_bytes(), heap_before = heap_live, blocks_before = heap_blocks, parked = 0, heap_parked = 0,
+         blocks_parked = 0;
+    long store_bytes = 0, host_bytes = 0, instance_bytes = 0;
     int suspended = 0, done = 0;
     std::vector<corowasm::AsyncInstance> guests;
     guests.reserve(n);
     for (int i = 0; i < n; ++i) {
+      long h0 = heap_live;
       corowasm::Store store(engine);
-      corowasm::Imports imports;
-      imports.define("env", "count", store.host_func({{}, {}}, [](corowasm::Caller&, auto, auto) {}));
-      imports.define("env", "sleep", corowasm::async_host_func(store, {{ValType::I32}, {}},
+      long h1 = heap_live;
+      corowasm::Func count = store.host_func({{}, {}}, [](corowasm::Caller&, auto, auto) {});
+      corowasm::Func sleep = corowasm::async_host_func(store, {{ValType::I32}, {}},
           [&suspended](corowasm::Caller&, std::vector<Value> args) -> asio::awaitable<std::vector<Value>> {
             ++suspended;
             asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(args[0].as_i32()));
             co_await t.async_wait(asio::use_awaitable);
             co_return std::vector<Value>{};
-          }));
-      guests.emplace_back(io.get_executor(), store.instantiate(guest_module, imports));
+          });
+      long h2 = heap_live;
+      {
+        corowasm::Imports imports;
+        imports.define("env", "count", count);
+        imports.define("env", "sleep", sleep);
+        guests.emplace_back(io.get_executor(), store.instantiate(guest_module, imports));
+      }
+      store_bytes += h1 - h0;
+      host_bytes += h2 - h1;
+      instance_bytes += heap_live - h2;
     }
+    long heap_idle = heap_live;
     for (auto& g : guests) g.async_call("park", {}, [&](boost::system::error_code, std::vector<Value>) { ++done; });
-    asio::steady_timer sample(io, std::chrono::milliseconds(150));
-    sample.async_wait([&](boost::system::error_code) { parked = resident_bytes(); });
+    asio::steady_timer sample(io, std::chrono::milliseconds(n > 10'000 ? 250 : 150));
+    sample.async_wait([&](boost::system::error_code) {
+      parked = resident_bytes();
+      heap_parked = heap_live;
+      blocks_parked = heap_blocks;
+    });
     io.run();
     io.restart();
-    std::printf("resident bytes per suspended guest (%d parked in an async import at once, all %d completed): %ld\n",
-                suspended, done, (parked - before) / n);
+    std::printf("resident bytes per suspended guest (%d parked in an async import at once, all %d completed): %ld;"
+                " heap %ld in %.1f blocks\n",
+                suspended, done, (parked - before) / n, (heap_parked - heap_before) / n,
+                double(blocks_parked - blocks_before) / n);
+    if (n == 100'000)
+      std::printf("  heap per guest: store %ld, 2 host functions %ld, instance %ld, AsyncInstance %zu (in the vector),"
+                  " the suspended call %ld (driver and host coroutine frames, heap call stack, timer)\n"
+                  "  sizeof: StoreData %zu, InstanceData %zu, FuncInst %zu, ResumableCall %zu (with its Thread %zu)\n",
+                  store_bytes / n, host_bytes / n, instance_bytes / n, sizeof(corowasm::AsyncInstance),
+                  (heap_parked - heap_idle) / n, sizeof(corowasm::detail::StoreData),
+                  sizeof(corowasm::detail::InstanceData), sizeof(corowasm::detail::FuncInst),
+                  sizeof(corowasm::detail::ResumableCall), sizeof(corowasm::detail::Thread));
+  }
+
+  // ---- throughput on 1 and 2 threads: one io_context per thread, its own guests ----
+  {
+    constexpr int guests_per_thread = 100, rounds = 20'000;
+    auto run = [&](int threads) {
+      std::atomic<long> completed{0};
+      auto t0 = Clock::now();
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&] {
+          asio::io_context tio;
+          std::vector<corowasm::AsyncInstance> mine;
+          for (int i = 0; i < guests_per_thread; ++i) {
+            corowasm::Store store(engine);
+            corowasm::Imports imports;
+            imports.define("env", "count", store.host_func({{}, {}}, [](corowasm::Caller&, auto, auto) {}));
+            imports.define("env", "sleep", corowasm::async_host_func(store, {{ValType::I32}, {}},
+                [](corowasm::Caller&, std::vector<Value>) -> asio::awaitable<std::vector<Value>> {
+                  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);  // through the executor
+                  co_return std::vector<Value>{};
+                }));
+            mine.emplace_back(tio.get_executor(), store.instantiate(guest_module, imports));
+          }
+          long ok = 0;
+          for (auto& g : mine)
+            g.async_call("loop_async", {Value::i32(rounds)}, [&](boost::system::error_code ec, std::vector<Value>) {
+              if (!ec) ok += rounds;
+            });
+          tio.run();
+          completed += ok;
+        });
+      }
+      for (auto& th : pool) th.join();
+      double s = ns_since(t0, 1e9);
+      return completed.load() / s;
+    };
+    double one = run(1), two = run(2);
+    std::printf("async import round trips through the executor per second (%d guests per thread, io_context per"
+                " thread): 1 thread %.2fM, 2 threads %.2fM (%.2fx)\n",
+                guests_per_thread, one / 1e6, two / 1e6, two / one);
   }
 
   // ---- streaming vs whole-buffer compile ----

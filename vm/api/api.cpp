@@ -148,13 +148,14 @@ void Store::set_fuel(std::optional<uint64_t> units) { data_->fuel = units; }
 std::optional<uint64_t> Store::fuel() const { return data_->fuel; }
 
 Func Store::host_func(FuncType type, HostFn fn) {
-  auto f = std::make_unique<FuncInst>();
+  auto f = std::make_unique<HostFuncInst>();
   f->owner = data_.get();
   f->host_type = std::move(type);
   f->type = &f->host_type;
   f->type_id = acquire_type_id(f->host_type);
   f->owns_type_id = true;
-  f->host = std::move(fn);
+  f->fn = std::move(fn);
+  f->host = &f->fn;
   data_->host_funcs.push_back(std::move(f));
   return Func(data_, data_->host_funcs.back().get());
 }

@@ -2,6 +2,7 @@
 // which call_indirect compares across modules.
 #include <map>
 #include <mutex>
+#include <tuple>
 
 #include "decode/module.h"
 
@@ -17,9 +18,18 @@ struct TypeRegistry {
     uint32_t id;
     uint64_t holders;
   };
+  // Looked up by the FuncType itself, so that a signature already known (every host function
+  // of every store has one) costs no copy.
+  struct Less {
+    using is_transparent = void;
+    static auto key(const Signature& s) { return std::tie(s.first, s.second); }
+    static auto key(const FuncType& t) { return std::tie(t.params, t.results); }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return key(a) < key(b); }
+  };
   std::mutex mu;
-  std::map<Signature, Entry> by_signature;
-  std::vector<std::map<Signature, Entry>::iterator> by_id;  // [id - 1]
+  std::map<Signature, Entry, Less> by_signature;
+  std::vector<std::map<Signature, Entry, Less>::iterator> by_id;  // [id - 1]
   std::vector<uint32_t> free_ids;
 };
 
@@ -34,7 +44,13 @@ TypeRegistry& type_registry() {
 uint32_t acquire_type_id(const FuncType& t) {
   TypeRegistry& r = type_registry();
   std::lock_guard lock(r.mu);
-  auto [it, inserted] = r.by_signature.try_emplace({t.params, t.results}, TypeRegistry::Entry{0, 0});
+  auto it = r.by_signature.find(t);
+  if (it != r.by_signature.end()) {
+    ++it->second.holders;
+    return it->second.id;
+  }
+  bool inserted;
+  std::tie(it, inserted) = r.by_signature.try_emplace({t.params, t.results}, TypeRegistry::Entry{0, 0});
   if (inserted) {
     if (!r.free_ids.empty()) {
       it->second.id = r.free_ids.back();

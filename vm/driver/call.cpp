@@ -117,7 +117,7 @@ void ResumableCall::fail(Trap trap) {
     auto frames = backtrace(*t_, t_->ip, nullptr, &omitted);
     trap.set_backtrace(std::move(frames), omitted);
   }
-  trap_ = std::move(trap);
+  trap_ = std::make_unique<Trap>(std::move(trap));
   finish();
 }
 
@@ -127,8 +127,8 @@ void ResumableCall::fail(Exception exception) {
     auto frames = backtrace(*t_, t_->ip, nullptr, &omitted);
     exception.set_backtrace(std::move(frames), omitted);
   }
-  trap_ = static_cast<const Trap&>(exception);
-  exception_ = std::move(exception);
+  exception_ = std::make_unique<Exception>(std::move(exception));
+  trap_ = std::make_unique<Trap>(static_cast<const Trap&>(*exception_));
   finish();
 }
 
@@ -290,7 +290,7 @@ void ResumableCall::run_host() {
   enter_sync_host();
   try {
     Caller c = caller();
-    f->host(c, args, results);
+    (*f->host)(c, args, results);
   } catch (...) {
     error = std::current_exception();
   }

@@ -80,7 +80,7 @@ class ResumableCall {
   std::vector<Value> take_results() { return std::move(results_); }
   const Trap& trap() const { return *trap_; }
   // The Wasm exception that escaped the call (trap() is then its Trap: UncaughtException).
-  const Exception* exception() const { return exception_ ? &*exception_ : nullptr; }
+  const Exception* exception() const { return exception_.get(); }
   // Throw what ended the call: the Exception, else the Trap.
   [[noreturn]] void throw_failure() const;
 
@@ -131,8 +131,10 @@ class ResumableCall {
   uint64_t slice_left_ = 0;         // of the current slice; 0: a new slice begins
   HostCallState host_{};
   std::vector<Value> results_;
-  std::optional<Trap> trap_;
-  std::optional<Exception> exception_;
+  // What ended the call, when it failed: on the heap, so that a suspended guest's frame (which
+  // holds this object) does not carry room for them.
+  std::unique_ptr<Trap> trap_;
+  std::unique_ptr<Exception> exception_;
 };
 
 // Run `f` to completion on the store's synchronous thread (a re-entry when a host function of

@@ -15,36 +15,41 @@
 namespace corowasm::detail {
 
 StoreData::~StoreData() {
-  for (ExnInst* e : exns) delete e;
+  if (exceptions)
+    for (ExnInst* e : exceptions->exns) delete e;
 }
 
 ExnInst* StoreData::new_exception(TagInst* tag) {
+  if (!exceptions) exceptions = std::make_unique<Exceptions>();
+  Exceptions& x = *exceptions;
   uint64_t bytes = sizeof(ExnInst) + uint64_t(tag->payload_slots) * sizeof(Slot);
-  if (exn_bytes + bytes > exn_collect_at || exn_bytes + bytes > limits.max_exception_bytes) {
+  if (x.exn_bytes + bytes > x.exn_collect_at || x.exn_bytes + bytes > limits.max_exception_bytes) {
     collect_exceptions();
-    exn_collect_at = std::max<uint64_t>(2 * exn_bytes, 1 << 20);
-    if (exn_bytes + bytes > limits.max_exception_bytes) return nullptr;
+    x.exn_collect_at = std::max<uint64_t>(2 * x.exn_bytes, 1 << 20);
+    if (x.exn_bytes + bytes > limits.max_exception_bytes) return nullptr;
   }
   auto e = std::make_unique<ExnInst>();
   e->tag = tag;
   e->payload.assign(tag->payload_slots, 0);
-  exns.insert(e.get());
-  exn_bytes += e->bytes();
-  exn_lo = std::min(exn_lo, reinterpret_cast<uintptr_t>(e.get()));
-  exn_hi = std::max(exn_hi, reinterpret_cast<uintptr_t>(e.get()));
+  x.exns.insert(e.get());
+  x.exn_bytes += e->bytes();
+  x.exn_lo = std::min(x.exn_lo, reinterpret_cast<uintptr_t>(e.get()));
+  x.exn_hi = std::max(x.exn_hi, reinterpret_cast<uintptr_t>(e.get()));
   return e.release();
 }
 
 void StoreData::collect_exceptions() {
+  if (!exceptions) return;  // nothing was ever thrown
+  Exceptions& x = *exceptions;
   std::vector<ExnInst*> work;
   auto mark = [&](uint64_t w) {
-    if (w < exn_lo || w > exn_hi) return;
-    auto it = exns.find(reinterpret_cast<ExnInst*>(w));
-    if (it == exns.end() || (*it)->marked) return;
+    if (w < x.exn_lo || w > x.exn_hi) return;
+    auto it = x.exns.find(reinterpret_cast<ExnInst*>(w));
+    if (it == x.exns.end() || (*it)->marked) return;
     (*it)->marked = true;
     work.push_back(*it);
   };
-  for (ExnInst* e : exns)
+  for (ExnInst* e : x.exns)
     if (e->pins) mark(reinterpret_cast<uint64_t>(e));
   for (const Thread* t : threads) {
     mark(reinterpret_cast<uint64_t>(t->unwind.exn));  // an unwind under way (or nullptr)
@@ -63,19 +68,19 @@ void StoreData::collect_exceptions() {
     work.pop_back();
     for (Slot w : e->payload) mark(w);
   }
-  exn_lo = UINTPTR_MAX;
-  exn_hi = 0;
-  for (auto it = exns.begin(); it != exns.end();) {
+  x.exn_lo = UINTPTR_MAX;
+  x.exn_hi = 0;
+  for (auto it = x.exns.begin(); it != x.exns.end();) {
     ExnInst* e = *it;
     if (!e->marked) {
-      exn_bytes -= e->bytes();
+      x.exn_bytes -= e->bytes();
       delete e;
-      it = exns.erase(it);
+      it = x.exns.erase(it);
       continue;
     }
     e->marked = false;
-    exn_lo = std::min(exn_lo, reinterpret_cast<uintptr_t>(e));
-    exn_hi = std::max(exn_hi, reinterpret_cast<uintptr_t>(e));
+    x.exn_lo = std::min(x.exn_lo, reinterpret_cast<uintptr_t>(e));
+    x.exn_hi = std::max(x.exn_hi, reinterpret_cast<uintptr_t>(e));
     ++it;
   }
 }

@@ -180,6 +180,7 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
   InstanceData& inst = *store.instances.back();
   inst.module = mp;
   inst.mem0 = &store.empty_memory;
+  inst.funcs.reserve(m.num_imported_funcs + m.codes.size());  // exact: no growth on the way
 
   for (size_t i = 0; i < m.imports.size(); ++i) {
     const Extern& e = *resolved[i];
@@ -205,16 +206,16 @@ InstanceData* instantiate(StoreData& store, const std::shared_ptr<const ModuleDa
     inst.tags.push_back(t.get());
     store.tags.push_back(std::move(t));
   }
+  inst.own_funcs = std::make_unique<FuncInst[]>(m.codes.size());
   for (size_t i = 0; i < m.codes.size(); ++i) {
-    auto f = std::make_unique<FuncInst>();
+    FuncInst* f = &inst.own_funcs[i];
     f->owner = &store;
     uint32_t index = m.num_imported_funcs + uint32_t(i);
     f->type = &m.types[m.func_types[index]];
     f->type_id = m.type_ids[m.func_types[index]];
     f->inst = &inst;
     f->code = m.codes[i].get();
-    inst.funcs.push_back(f.get());
-    inst.own_funcs.push_back(std::move(f));
+    inst.funcs.push_back(f);
   }
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst.tables.push_back(&store.new_table(m.tables[i], 0));
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {

@@ -54,17 +54,24 @@ struct FuncInst {
   FuncInst(const FuncInst&) = delete;
   FuncInst& operator=(const FuncInst&) = delete;
 
+  // 48 bytes: an instance holds one per function of its module, so what only host functions
+  // need lives in HostFuncInst.
   const FuncType* type = nullptr;
   uint32_t type_id = 0;
   bool owns_type_id = false;      // host functions hold their id; Wasm ones borrow the module's
-  const StoreData* owner = nullptr;  // the store it lives in (funcrefs must not cross stores)
-  InstanceData* inst = nullptr;   // null for host functions
-  const FuncCode* code = nullptr; // Wasm functions
-  HostFn host;                    // host functions
   // A host function that suspends its caller: calls of it end a ResumableCall's run with
   // CallStatus::Suspend, and only an asynchronous driver (async/) knows how to await `host`.
   bool suspends = false;
-  FuncType host_type;             // storage for host functions' type
+  const StoreData* owner = nullptr;  // the store it lives in (funcrefs must not cross stores)
+  InstanceData* inst = nullptr;   // null for host functions
+  const FuncCode* code = nullptr; // Wasm functions
+  const HostFn* host = nullptr;   // host functions: their HostFuncInst's fn
+};
+
+// A host function: the FuncInst with its callable and the storage of its type.
+struct HostFuncInst : FuncInst {
+  HostFn fn;
+  FuncType host_type;
 };
 
 // An exception tag. Tags compare by identity: an imported tag is its exporter's TagInst.
@@ -97,7 +104,7 @@ struct InstanceData {
   std::vector<TagInst*> tags;
   std::vector<std::vector<uint64_t>> elems;  // evaluated element segments (empty once dropped)
   std::vector<bool> data_dropped;
-  std::vector<std::unique_ptr<FuncInst>> own_funcs;
+  std::unique_ptr<FuncInst[]> own_funcs;  // its module's functions, in one block
 };
 
 class ResumableCall;
@@ -107,16 +114,20 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   // Vectors of unique_ptr: objects keep their addresses, and an empty store costs nothing
   // (an empty std::deque allocates ~0.5 KiB; one store per guest multiplies that).
   std::vector<std::unique_ptr<InstanceData>> instances;
-  std::vector<std::unique_ptr<FuncInst>> host_funcs;
+  std::vector<std::unique_ptr<HostFuncInst>> host_funcs;
   std::vector<std::unique_ptr<MemoryInst>> memories;
   std::vector<std::unique_ptr<TableInst>> tables;
   std::vector<std::unique_ptr<GlobalInst>> globals;
   std::vector<std::unique_ptr<TagInst>> tags;
-  // Live exceptions, their bytes, and the bytes at which the next collection runs.
-  std::unordered_set<ExnInst*> exns;
-  uint64_t exn_bytes = 0;
-  uint64_t exn_collect_at = 1 << 20;
-  uintptr_t exn_lo = UINTPTR_MAX, exn_hi = 0;  // address range of exns (a quick filter)
+  // Live exceptions, their bytes, and the bytes at which the next collection runs: created by
+  // the store's first throw (most stores never throw; one store per guest multiplies this).
+  struct Exceptions {
+    std::unordered_set<ExnInst*> exns;
+    uint64_t exn_bytes = 0;
+    uint64_t exn_collect_at = 1 << 20;
+    uintptr_t exn_lo = UINTPTR_MAX, exn_hi = 0;  // address range of exns (a quick filter)
+  };
+  std::unique_ptr<Exceptions> exceptions;
   // Every Thread of the store (their frames are the collector's roots).
   std::vector<Thread*> threads;
   std::unique_ptr<Thread> thread;  // the call stack for synchronous calls (created on demand)

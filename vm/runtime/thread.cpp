@@ -12,12 +12,13 @@ namespace corowasm::detail {
 // ---- threads: the heap call stack ----
 
 Thread::Thread(const Config& cfg, StoreData* s) : config(&cfg), store(s) {
-  // Small to start (a suspended guest should cost little); both grow on demand.
-  size_t nframes = std::min<size_t>(4, cfg.max_call_depth);
+  // Small to start (a suspended guest should cost little: every async call has a Thread of
+  // its own); both grow on demand (grow() doubles them).
+  size_t nframes = std::min<size_t>(2, cfg.max_call_depth);
   frames = static_cast<Frame*>(std::malloc(nframes * sizeof(Frame)));
   frame_top = frames;
   frame_end = frames + nframes;
-  size_t nslots = std::min<size_t>(32, cfg.max_stack_bytes / sizeof(Slot));
+  size_t nslots = std::min<size_t>(16, cfg.max_stack_bytes / sizeof(Slot));
   stack = static_cast<Slot*>(std::calloc(nslots, sizeof(Slot)));
   stack_end = stack + nslots;
   if (!frames || !stack) {
