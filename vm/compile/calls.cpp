@@ -4,6 +4,33 @@
 
 namespace corowasm::detail {
 
+// What a direct call to `callee` copies of it; empty until the callee is compiled.
+ImmCall call_imm(const FuncCode* callee, uint32_t args_slot) {
+  ImmCall a{callee};
+  a.args = args_slot;
+  if (!callee->code.empty() && callee->frame_slots) {
+    a.entry = callee->code.data();
+    a.frame_slots = callee->frame_slots;
+    a.num_params = callee->num_params;
+    a.num_zeroed = callee->num_locals - callee->num_params;
+  }
+  return a;
+}
+
+void link_calls(FuncCode& callee) {
+  for (const FuncCode::CallSite& site : callee.unlinked_calls) {
+    Cell* at = site.caller->code.data() + site.cell;
+    if (at->handler != &h_call && at->handler != &h_return_call)
+      throw Error("internal error: a call site to link holds another instruction");
+    ImmCall a;
+    std::memcpy(&a, at + 1, sizeof a);
+    a = call_imm(&callee, a.args);
+    std::memcpy(at + 1, &a, sizeof a);
+  }
+  callee.unlinked_calls.clear();
+  callee.unlinked_calls.shrink_to_fit();
+}
+
 void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
   if (func_index >= m_.func_types.size()) invalid("unknown function " + std::to_string(func_index));
   const FuncType& ft = m_.func_type(func_index);
@@ -18,9 +45,12 @@ void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
   bool imported = func_index < m_.num_imported_funcs;
   if (!imported) {
     // Every FuncCode exists from the function section on, so a callee not compiled yet
-    // already has its final address.
-    const FuncCode* callee = m_.codes[func_index - m_.num_imported_funcs].get();
-    emit(tail ? &h_return_call : &h_call, ImmCall{callee, args_slot});
+    // already has its final address; the rest of what the call copies of it (entry, frame
+    // shape) is known once it is compiled. Bodies compile in index order: a callee from here
+    // on (this function included) is linked when its compilation ends.
+    FuncCode* callee = m_.codes[func_index - m_.num_imported_funcs].get();
+    size_t at = emit(tail ? &h_return_call : &h_call, call_imm(callee, args_slot));
+    if (func_index >= fc_->func_index && at != kNoCode) callee->unlinked_calls.push_back({fc_, uint32_t(at)});
   } else {
     emit(tail ? &h_return_call_import : &h_call_import, ImmCallImport{func_index, args_slot});
     if (tail) {

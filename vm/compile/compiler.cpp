@@ -73,8 +73,13 @@ void FunctionCompiler::compile() {
   // Results need max(params, results) slots even for empty bodies.
   uint32_t min_slots = std::max(fc_->num_locals, fc_->num_results);
   fc_->frame_slots = std::max(min_slots, max_slots_);
+  // A call zeroes up to 8 declared locals with 8 stores whatever their number (exec/call.cpp:
+  // zero_locals): the frame has room for them.
+  if (fc_->num_locals - fc_->num_params <= kZeroedAtOnce)
+    fc_->frame_slots = std::max(fc_->frame_slots, fc_->num_params + kZeroedAtOnce);
   code_.shrink_to_fit();
   fc_->offsets.shrink_to_fit();
+  link_calls(*fc_);
 }
 
 void FunctionCompiler::compile_instruction(Op op) {

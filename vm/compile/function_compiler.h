@@ -130,6 +130,11 @@ struct Producer {
   bool binary_slot() const { return form == Form::SlotSlot || form == Form::SlotConst; }
 };
 
+// A direct call's immediates for `callee` (calls.cpp): its entry and frame shape are copied
+// in once it is compiled; link_calls does so for the calls compiled before it was.
+ImmCall call_imm(const FuncCode* callee, uint32_t args_slot);
+void link_calls(FuncCode& callee);
+
 class FunctionCompiler {
  public:
   FunctionCompiler(const ModuleData& m, uint32_t func_index, std::span<const uint8_t> body, size_t offset,

@@ -34,6 +34,10 @@ struct ConstOp {
 };
 using ConstExpr = std::vector<ConstOp>;
 
+// A call zeroes a callee's declared locals with this many stores when they are no more: every
+// such function's frame_slots leaves room for them above its parameters.
+inline constexpr uint32_t kZeroedAtOnce = 8;
+
 // Code compiled for one defined function.
 struct FuncCode {
   uint32_t func_index = 0;
@@ -46,6 +50,14 @@ struct FuncCode {
   size_t body_offset = 0;     // where the body starts in the module bytes (for messages)
   size_t body_size = 0;
   std::vector<Cell> code;
+  // While this function is not compiled yet: the direct calls to it compiled so far (caller
+  // and the cell of the call's ImmCall), whose copy of its entry and frame shape is filled in
+  // when its compilation ends (compile/calls.cpp: link_calls). Empty afterwards.
+  struct CallSite {
+    FuncCode* caller;
+    uint32_t cell;
+  };
+  std::vector<CallSite> unlinked_calls;
   // Where each instruction of `code` came from, for backtraces: ascending cell indices, each
   // with the offset (from body_offset) of the Wasm instruction that emitted the handler there;
   // an entry holds until the next one.

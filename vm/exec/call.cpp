@@ -7,30 +7,24 @@ namespace corowasm::detail {
 // ---- calls: push a heap frame and continue in the callee; never recurse natively ----
 
 // Reserve the callee's frame; false when the call stack or value stack must grow first.
-[[gnu::always_inline]] inline bool fits(Thread* t, Slot* nfp, const FuncCode* f) {
-  return nfp + f->frame_slots <= t->stack_end && t->frame_top != t->frame_end;
+[[gnu::always_inline]] inline bool fits(Thread* t, Slot* nfp, uint32_t frame_slots) {
+  return nfp + frame_slots <= t->stack_end && t->frame_top != t->frame_end;
 }
 
-// Declared locals start at zero. Most functions declare a handful: store them inline rather
-// than paying for a call into libc's memset.
-[[gnu::always_inline]] inline void zero_locals(const FuncCode* f, Slot* fp) {
-  uint32_t n = f->num_locals - f->num_params;
-  Slot* p = fp + f->num_params;
-  if (n > 8) [[unlikely]] {
+// Declared locals start at zero. Most functions declare a handful: up to kZeroedAtOnce of them
+// take that many stores, whatever their number (the compiler left room in the frame: the
+// slots past the locals are the callee's operand stack, not live yet), with no branch on
+// the count; more take memset.
+[[gnu::always_inline]] inline void zero_locals(Slot* p, uint32_t n) {
+  static_assert(kZeroedAtOnce == 8);
+  if (n > kZeroedAtOnce) [[unlikely]] {
     std::memset(p, 0, size_t(n) * sizeof(Slot));
     return;
   }
-  switch (n) {
-    case 8: p[7] = 0; [[fallthrough]];
-    case 7: p[6] = 0; [[fallthrough]];
-    case 6: p[5] = 0; [[fallthrough]];
-    case 5: p[4] = 0; [[fallthrough]];
-    case 4: p[3] = 0; [[fallthrough]];
-    case 3: p[2] = 0; [[fallthrough]];
-    case 2: p[1] = 0; [[fallthrough]];
-    case 1: p[0] = 0; [[fallthrough]];
-    default: break;
-  }
+  for (int i = 0; i < 8; ++i) p[i] = 0;
+}
+[[gnu::always_inline]] inline void zero_locals(const FuncCode* f, Slot* fp) {
+  zero_locals(fp + f->num_params, f->num_locals - f->num_params);
 }
 
 [[gnu::always_inline]] inline void push_frame(Thread* t, const FuncCode* f, const Cell* ret, Slot* fp, Slot* nfp) {
@@ -55,14 +49,17 @@ Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* 
   return Exit::HostCall;
 }
 
+// The callee's entry and frame shape come with the call's immediates (ImmCall): nothing of
+// the callee's FuncCode is read on the way in.
 CW_HANDLER(h_call) {
   CW_SPEND_CALL();
   auto a = imm<ImmCall>(ip);
   Slot* nfp = fp + a.args;
-  if (!fits(t, nfp, a.func)) [[unlikely]]
+  if (!fits(t, nfp, a.frame_slots)) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func);
-  push_frame(t, a.func, ip + cells_of<ImmCall>, fp, nfp);
-  CW_MUSTTAIL return next(a.func->code.data(), nfp, mem, memsize, t, acc);
+  *t->frame_top++ = Frame{a.func, ip + cells_of<ImmCall>, fp, t->inst};
+  zero_locals(nfp + a.num_params, a.num_zeroed);
+  CW_MUSTTAIL return next(a.entry, nfp, mem, memsize, t, acc);
 }
 
 // Call a function instance (an import or a table entry): Wasm code of this or another
@@ -71,7 +68,7 @@ CW_HANDLER(h_call) {
   do {                                                                                    \
     Slot* nfp = fp + (args_slot);                                                         \
     if (!(f)->code) return exit_host_call(t, ip + (len), fp, (f), nfp);                   \
-    if (!fits(t, nfp, (f)->code)) [[unlikely]]                                            \
+    if (!fits(t, nfp, (f)->code->frame_slots)) [[unlikely]]                                            \
       return exit_stack_limit(t, ip, fp, (f)->code);                                      \
     push_frame(t, (f)->code, ip + (len), fp, nfp);                                        \
     enter_instance(t, (f)->inst, mem, memsize);                                           \
@@ -125,10 +122,12 @@ CW_HANDLER(h_call_indirect) {
 CW_HANDLER(h_return_call) {
   CW_SPEND_CALL();
   auto a = imm<ImmCall>(ip);
-  if (fp + a.func->frame_slots > t->stack_end) [[unlikely]]
+  if (fp + a.frame_slots > t->stack_end) [[unlikely]]
     return exit_stack_limit(t, ip, fp, a.func, true);
-  reuse_frame(t, a.func, fp, a.args);
-  CW_MUSTTAIL return next(a.func->code.data(), fp, mem, memsize, t, acc);
+  std::memmove(fp, fp + a.args, size_t(a.num_params) * sizeof(Slot));
+  zero_locals(fp + a.num_params, a.num_zeroed);
+  t->frame_top[-1].func = a.func;
+  CW_MUSTTAIL return next(a.entry, fp, mem, memsize, t, acc);
 }
 
 // A host callee cannot reuse a Wasm frame: it is called normally, and the compiler placed the

@@ -30,7 +30,17 @@ struct ImmBrS { uint32_t c; int32_t rel; };            // br_if / br_unless on s
 struct ImmBrSS { uint32_t a, b; int32_t rel; };        // fused compare + branch
 struct ImmBrSI { uint32_t a; int32_t rel; uint64_t b; };
 struct ImmBrTable { uint32_t index, count; };          // then count+1 int32 rels, two per cell
-struct ImmCall { const struct FuncCode* func; uint32_t args; uint32_t pad = 0; };
+// A direct call carries what the call sequence needs of its callee, so that it reads nothing
+// but its own cells: the frame record's FuncCode, its first cell, and its frame's shape. The
+// compiler fills the copy in once the callee is compiled (link_calls in compile/calls.cpp).
+struct ImmCall {
+  const struct FuncCode* func;
+  const Cell* entry = nullptr;  // func->code.data()
+  uint32_t args = 0;            // the slot the arguments start at: the callee's fp
+  uint32_t frame_slots = 0;     // func->frame_slots
+  uint32_t num_params = 0;      // func->num_params
+  uint32_t num_zeroed = 0;      // func->num_locals - num_params: declared locals, zeroed
+};
 struct ImmCallImport { uint32_t func, args; };
 struct ImmCallIndirect { uint32_t type_id, table, index, args; };
 struct ImmSelect { uint32_t c, a, b, d; };
