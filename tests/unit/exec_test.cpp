@@ -314,3 +314,20 @@ TEST_CASE("fuel: an endless loop traps with \"all fuel consumed\" and the store 
   CHECK(inst.call_sync("count", {Value::i32(10)})[0] == Value::i32(10));
   CHECK(store.fuel() == 41u);
 }
+
+TEST_CASE("declared locals start at zero after another frame dirtied the same stack slots") {
+  Engine engine;
+  Instance inst = unit::compile(engine, "tail_zero_locals").instantiate();
+  // Each callee returns (OR of its declared locals) + 1000 * k: exactly 1000 * k when all are zero.
+  for (uint32_t k : {0u, 3u}) {
+    CAPTURE(k);
+    CHECK(inst.call_sync("direct", {Value::i32(k)})[0] == Value::i64(1000 * k));
+    CHECK(inst.call_sync("tail", {Value::i32(k)})[0] == Value::i64(1000 * k));
+    for (uint32_t i = 0; i < 5; ++i) {  // $z1 $z7 $z8 $z9 $z20
+      CAPTURE(i);
+      CHECK(inst.call_sync("indirect", {Value::i32(k), Value::i32(i)})[0] == Value::i64(1000 * k));
+    }
+  }
+  // 200 levels of self-recursion, each dirtying its locals before the next: none found one set.
+  CHECK(inst.call_sync("recurse", {Value::i32(200)})[0] == Value::i32(0));
+}
