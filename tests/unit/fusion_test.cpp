@@ -8,9 +8,11 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <corowasm/internal.h>
 #include "test_util.h"
 
 using namespace corowasm;
@@ -77,11 +79,12 @@ const CmpOp<uint64_t> kCmpOps64[] = {
     {"ge_u", 0x5A, [](uint64_t a, uint64_t b) { return a >= b; }},
 };
 
-// The last three branch on the updated value itself, or on x OP c, against zero (i32 only:
+// From BranchTee on they branch on the updated value itself, or on x OP c, against zero (i32 only:
 // br_if and if take an i32): the update fuses into the test.
-enum Variant { UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp };
+enum Variant { UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp, BranchTeeEqz, BranchTempEqz };
 const char* kVariantNames[] = {"a CMP (x OP k)", "(x OP k) CMP a",     "(x OP k) CMP c", "!(a CMP (x OP k))",
-                               "br_if (x OP= k)", "br_if (x OP c)", "if (x OP c) continue"};
+                               "br_if (x OP= k)", "br_if (x OP c)", "if (x OP c) continue",
+                               "br_if !(x OP= k)", "br_if !(x OP c)"};
 constexpr uint32_t kMaxIterations = 40;
 
 // (func (param a x: T) (result T) (local n: i32)
@@ -106,6 +109,8 @@ std::vector<uint8_t> module_for(const BinOp<T>& op, const CmpOp<T>& cmp, Variant
     case UpdatedRightEqz: ins({0x20, 0}); update(); ins({cmp.opcode, 0x45}); break;
     case BranchTee: update(); break;
     case BranchTemp: case IfTemp: update(); ins({0x1A, 0x20, 1}); tc(c); ins({op.opcode}); break;
+    case BranchTeeEqz: update(); ins({0x45}); break;
+    case BranchTempEqz: update(); ins({0x1A, 0x20, 1}); tc(c); ins({op.opcode, 0x45}); break;
   }
   if (v == IfTemp) ins({0x04, 0x40, 0x0C, 1, 0x0B});  // if (then br loop) end
   else ins({0x0D, 0});                             // br_if loop
@@ -140,6 +145,8 @@ T model(const BinOp<T>& op, const CmpOp<T>& cmp, Variant v, int64_t k, int64_t c
       case UpdatedRightEqz: again = !cmp.eval(a, x); break;
       case BranchTee: again = x != 0; break;
       case BranchTemp: case IfTemp: again = op.eval(x, T(c)) != 0; break;
+      case BranchTeeEqz: again = x == 0; break;
+      case BranchTempEqz: again = op.eval(x, T(c)) == 0; break;
     }
     if (!again) break;
   }
@@ -156,9 +163,10 @@ int check_all(const BinOp<T> (&ops)[NB], const CmpOp<T> (&cmps)[NC], std::initia
   int checked = 0;
   for (const BinOp<T>& op : ops)
     for (const CmpOp<T>& cmp : cmps)
-      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp})
+      for (Variant v : {UpdatedRight, UpdatedLeft, AgainstConst, UpdatedRightEqz, BranchTee, BranchTemp, IfTemp,
+                        BranchTeeEqz, BranchTempEqz})
         for (int64_t k : ks)
-          for (int64_t c : (v == AgainstConst || v == BranchTemp || v == IfTemp
+          for (int64_t c : (v == AgainstConst || v == BranchTemp || v == IfTemp || v == BranchTempEqz
                                 ? std::vector<int64_t>(std::begin(cs), std::end(cs))
                                 : std::vector<int64_t>{0})) {
             if (sizeof(T) == 8 && v >= BranchTee) continue;  // an i64 is no branch condition
@@ -196,4 +204,144 @@ TEST_CASE("fusion: compare-and-branch on a value computed just before, every i64
                                      0xFFFFFFFFull, 0x100000000ull, 12345ull});
   MESSAGE(checked << " i64 loops checked against the C++ model");
   CHECK(checked > 10000);
+}
+
+// ---- two loads in a row: one handler (h_load_pair) ----
+
+namespace {
+
+struct LoadOp { const char* name; uint8_t opcode; uint32_t size; bool sign; bool wide; };
+const LoadOp kPairLoads[] = {
+    {"i32.load", 0x28, 4, false, false},    {"i32.load8_u", 0x2D, 1, false, false},
+    {"i32.load8_s", 0x2C, 1, true, false},  {"i32.load16_u", 0x2F, 2, false, false},
+    {"i64.load", 0x29, 8, false, true},
+};
+constexpr uint32_t kPageBytes = 65536;
+constexpr uint32_t kOffset1 = 3, kOffset2 = 5;
+
+// The memory the modules start with: a byte pattern, and at 128.. small little-endian words
+// (pointers for the chained loads).
+std::vector<uint8_t> pair_memory() {
+  std::vector<uint8_t> m(kPageBytes, 0);
+  for (uint32_t i = 0; i < 256; ++i) m[i] = uint8_t(i * 37 + 11);
+  for (uint32_t i = 128; i < 256; i += 4) m[i] = uint8_t(i - 120), m[i + 1] = m[i + 2] = m[i + 3] = 0;
+  return m;
+}
+
+// The C++ model of one load: nullopt when it is out of bounds.
+std::optional<uint64_t> model_load(const std::vector<uint8_t>& mem, const LoadOp& op, uint64_t addr) {
+  if (addr + op.size > mem.size()) return std::nullopt;
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < op.size; ++i) v |= uint64_t(mem[addr + i]) << (8 * i);
+  if (op.sign && (v >> (8 * op.size - 1)) & 1) v |= ~0ull << (8 * op.size);
+  if (!op.wide) v &= 0xFFFFFFFFull;
+  return v;
+}
+
+struct PairModule {
+  std::vector<uint8_t> bytes;
+  size_t load1_at, load2_at;  // func_offset of each load's opcode
+};
+
+// (func (param a1 a2: i32) (result i64) (local i32 i64)
+//   first load from a1 (or from a1 | 0, so that the address comes in the accumulator);
+//   chained: the second loads from the first's value; else the first goes to a local and the
+//   second loads from a2; the result mixes both as i64.)
+PairModule pair_module(const LoadOp& op1, const LoadOp& op2, bool acc, bool chained) {
+  PairModule pm;
+  std::vector<uint8_t> body = {2, 1, 0x7F, 1, 0x7E};  // locals 2: i32, 3: i64
+  auto ins = [&](std::initializer_list<uint8_t> b) { body.insert(body.end(), b); };
+  auto load = [&](const LoadOp& op, uint32_t offset) {
+    size_t at = body.size();
+    ins({op.opcode, 0});
+    leb_u(body, offset);
+    return at;
+  };
+  auto to_i64 = [&](const LoadOp& op) { if (!op.wide) ins({0xAD}); };  // i64.extend_i32_u
+  ins({0x20, 0});
+  if (acc) ins({0x41, 0, 0x72});  // i32.or 0
+  pm.load1_at = load(op1, kOffset1);
+  if (chained) {
+    pm.load2_at = load(op2, kOffset2);
+    to_i64(op2);
+  } else {
+    ins({0x21, uint8_t(op1.wide ? 3 : 2), 0x20, 1});  // local.set r1, local.get a2
+    pm.load2_at = load(op2, kOffset2);
+    to_i64(op2);
+    ins({0x20, uint8_t(op1.wide ? 3 : 2)});
+    to_i64(op1);
+    ins({0x42, 32, 0x89, 0x85});  // i64.rotl 32, i64.xor
+  }
+  ins({0x0B});
+
+  std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  m.insert(m.end(), {1, 7, 1, 0x60, 2, 0x7F, 0x7F, 1, 0x7E});  // (i32 i32) -> i64
+  m.insert(m.end(), {3, 2, 1, 0});
+  m.insert(m.end(), {5, 3, 1, 0, 1});                          // memory 1 page
+  m.insert(m.end(), {7, 5, 1, 1, 'f', 0, 0});
+  std::vector<uint8_t> code = {1};
+  leb_u(code, body.size());
+  code.insert(code.end(), body.begin(), body.end());
+  unit::section(m, 10, code);
+  std::vector<uint8_t> mem = pair_memory();
+  std::vector<uint8_t> data = {1, 0, 0x41, 0, 0x0B};  // active, memory 0, offset 0
+  leb_u(data, 256);
+  data.insert(data.end(), mem.begin(), mem.begin() + 256);
+  unit::section(m, 11, data);
+  pm.bytes = std::move(m);
+  return pm;
+}
+
+}  // namespace
+
+TEST_CASE("fusion: two loads in a row, every pair of load types, chained or not, each trapping at its own offset") {
+  Engine engine;
+  const std::vector<uint8_t> mem = pair_memory();
+  const uint32_t addrs[] = {0, 1, 125, 129, 200, 250, kPageBytes - 12, kPageBytes - 8, kPageBytes - 6, kPageBytes - 4};
+  int checked = 0, traps1 = 0, traps2 = 0, fused = 0;
+  for (const LoadOp& op1 : kPairLoads)
+    for (const LoadOp& op2 : kPairLoads)
+      for (bool acc : {false, true})
+        for (bool chained : {false, true}) {
+          if (chained && op1.wide) continue;  // an i64 is no address
+          std::string first = op1.name, second = op2.name;
+          CAPTURE(first);
+          CAPTURE(second);
+          CAPTURE(acc);
+          CAPTURE(chained);
+          PairModule pm = pair_module(op1, op2, acc, chained);
+          Module module = engine.compile(pm.bytes);
+          // The compiler did fuse them (the disassembler names the pair handler).
+          std::string code = corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[0]);
+          std::string name = std::string(op1.name) + (acc ? "@acc" : "") + (chained ? "->" : ",") + op2.name;
+          bool has = code.find(" " + name + " ") != std::string::npos;
+          CHECK_MESSAGE(has, code);
+          fused += has;
+          Instance inst = module.instantiate();
+          for (uint32_t a1 : addrs)
+            for (uint32_t a2 : addrs) {
+              if (chained && a2 != addrs[0]) continue;  // a2 plays no part
+              std::optional<uint64_t> v1 = model_load(mem, op1, uint64_t(a1) + kOffset1);
+              std::optional<uint64_t> v2;
+              if (v1) v2 = model_load(mem, op2, (chained ? (*v1 & 0xFFFFFFFFull) : a2) + uint64_t(kOffset2));
+              try {
+                Value r = inst.call_sync("f", {Value::i32(int32_t(a1)), Value::i32(int32_t(a2))})[0];
+                REQUIRE_MESSAGE(v2, "a1=" << a1 << " a2=" << a2 << ": returned, the model traps");
+                uint64_t want = chained ? *v2 : (*v2 ^ ((*v1 << 32) | (*v1 >> 32)));
+                CHECK_MESSAGE(uint64_t(r.as_i64()) == want, "a1=" << a1 << " a2=" << a2);
+              } catch (const Trap& t) {
+                REQUIRE_MESSAGE(!v2, "a1=" << a1 << " a2=" << a2 << ": trapped (" << t.what() << "), the model does not");
+                CHECK(t.kind() == TrapKind::MemoryOutOfBounds);
+                REQUIRE(!t.backtrace().empty());
+                // The load that failed, not its partner.
+                CHECK_MESSAGE(t.backtrace()[0].func_offset == (v1 ? pm.load2_at : pm.load1_at), "a1=" << a1 << " a2=" << a2);
+                (v1 ? traps2 : traps1) += 1;
+              }
+              ++checked;
+            }
+        }
+  MESSAGE(checked << " calls checked against the C++ model; " << traps1 << " first-load traps, " << traps2
+                  << " second-load traps; " << fused << " fused pairs");
+  CHECK(traps1 > 0);
+  CHECK(traps2 > 0);
 }

@@ -193,6 +193,7 @@ class FunctionCompiler {
   // ---- fusions (fusion.cpp) ----
   bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
   std::optional<Fixup> fuse_load_branch(const Producer& load, bool nonzero);
+  bool fuse_load_pair(Op op, uint32_t addr, uint32_t dst, uint64_t offset);
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
   Addr take_address_add(const Operand& addr, ImmMemAdd& fused);

@@ -23,8 +23,16 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool whe
     Producer q = prev_producer_;
     bool q_adjacent = q.start != kNoCode && q.end == p.start;
     if (p.form == Form::Unary && p.op == Op::I32Eqz) {
-      if (q_adjacent && q.dst == p.a)  // `if (!p->next)`: the load right before the eqz
-        if (auto fx = fuse_load_branch(q, !when_true)) return fx;
+      if (q_adjacent && q.dst == p.a) {
+        if (auto fx = fuse_load_branch(q, !when_true)) return fx;  // `if (!p->next)`: the load before it
+        // `br_if (i32.eqz (i32.and x k))`: the update right before the eqz, tested against zero.
+        if (q.form == Form::SlotConst)
+          if (Handler h = op_branch_handler(q.op, when_true ? Op::I32Eq : Op::I32Ne, true)) {
+            truncate(q.start);
+            forget_producers();
+            return branch(h, ImmOpBr{q.a, q.dst, 0, 0, uint32_t(q.k), 0}, offsetof(ImmOpBr, rel));
+          }
+      }
       truncate(p.start);
       bool acc = q_adjacent && q.dst == p.a;
       Handler h = when_true ? (acc ? &h_br_z_acc : &h_br_z) : (acc ? &h_br_nz_acc : &h_br_nz);
@@ -121,6 +129,30 @@ std::optional<Fixup> FunctionCompiler::fuse_load_branch(const Producer& load, bo
     return Fixup{at, field_pos(at, rel_offset)};
   }
   return std::nullopt;
+}
+
+// A load (`op`, address slot `addr`, to `dst`) right after another plain load: one handler does
+// both, in order. Either may trap: each keeps its own offset for the backtrace (the second's at
+// the cell after the handler's, where h_load_pair reports it).
+bool FunctionCompiler::fuse_load_pair(Op op, uint32_t addr, uint32_t dst, uint64_t offset) {
+  Producer p = producer_;
+  if (!reachable() || p.start == kNoCode || p.end != code_.size() || p.form != Form::Load) return false;
+  Handler first = code_[p.start].handler;
+  bool acc = first == load_handler(p.op, Addr::AccSlot);
+  if (!acc && first != load_handler(p.op, Addr::Slot)) return false;
+  ImmMem m = imm<ImmMem>(&code_[p.start]);
+  bool chained = addr == m.v;
+  Handler h = load_pair_handler(p.op, op, acc, chained);
+  if (!h) return false;
+  uint32_t first_source = source_at(p.start);
+  truncate(p.start);
+  forget_producers();
+  size_t at = emit(h, ImmLoadPair{m.addr, m.v, addr, dst, m.offset, offset});
+  if (at == kNoCode) return false;
+  set_source(at, first_source);
+  set_source(at + 1, uint32_t(op_offset_ - fc_->body_offset));
+  note_producer(at, field_pos(at, offsetof(ImmLoadPair, d2)), dst, op, Form::Load, addr, 0, 0);
+  return true;
 }
 
 // If the address operand was computed by the i32.add emitted last, remove that add and

@@ -30,6 +30,10 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
       note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, Producer::Form::Load, 0, 0, 0);
     } else {
       uint32_t a = slot_of(addr);
+      if (fuse_load_pair(op, a, d, offset)) {
+        push(oi.r);
+        return;
+      }
       at = emit(load_handler(op, in_acc(a) ? Addr::AccSlot : Addr::Slot), ImmMem{a, d, offset});
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMem, v)), d, op, Producer::Form::Load, a, 0, 0);

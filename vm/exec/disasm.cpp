@@ -54,6 +54,11 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[load_handler(op, Addr::AddSlots)] = {base + ".add_ss", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
+        for (size_t j = 0; j < size_t(Op::Count_); ++j)
+          for (bool acc : {false, true})
+            for (bool chained : {false, true})
+              if (Handler lp = load_pair_handler(op, Op(j), acc, chained))
+                n[lp] = {base + (acc ? "@acc" : "") + (chained ? "->" : ",") + op_name(Op(j)), cells_of<ImmLoadPair>};
         for (bool nz : {true, false}) {
           std::string br = nz ? "->br_nz" : "->br_z";
           if (Handler lb = load_branch_handler(op, Addr::Slot, nz)) {

@@ -41,6 +41,27 @@ CW_HANDLER(h_load_branch) {
   CW_NEXT(cells_of<I>);
 }
 
+// Two loads in one handler. A trap in the second reports ip + 1, where the compiler recorded
+// the second load's offset (FuncCode::offsets), so a backtrace names the load that failed.
+template <class V1, class M1, class V2, class M2, bool AccAddr, bool Chained>
+CW_HANDLER(h_load_pair) {
+  auto a = imm<ImmLoadPair>(ip);
+  uint64_t ea = uint64_t(operand<AccAddr, uint32_t>(fp, a.a1, acc)) + a.offset1;
+  if (out_of_bounds(ea + sizeof(M1), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M1 x;
+  std::memcpy(&x, mem + ea, sizeof(M1));
+  put<V1>(fp, a.d1, V1(x));
+  if constexpr (Chained) ea = uint64_t(uint32_t(V1(x))) + a.offset2;  // the value just loaded
+  else ea = uint64_t(get<uint32_t>(fp, a.a2)) + a.offset2;
+  if (out_of_bounds(ea + sizeof(M2), memsize)) [[unlikely]]
+    return exit_trap(t, ip + 1, fp, TrapKind::MemoryOutOfBounds);
+  M2 y;
+  std::memcpy(&y, mem + ea, sizeof(M2));
+  put<V2>(fp, a.d2, V2(y));
+  CW_NEXT_ACC(cells_of<ImmLoadPair>, to_bits(V2(y)));
+}
+
 template <class V, class M, bool AccValue>
 CW_HANDLER(h_store) {
   auto a = imm<ImmMem>(ip);
@@ -197,6 +218,41 @@ Handler load_branch_handler(Op op, Addr addr, bool nonzero) {
     case Op::I32Load8U: return load_branch_of<uint8_t>(addr, nonzero);
     case Op::I32Load8S: return load_branch_of<int8_t>(addr, nonzero);
     case Op::I32Load16U: return load_branch_of<uint16_t>(addr, nonzero);
+    default: return nullptr;
+  }
+}
+
+namespace {
+template <class V1, class M1, class V2, class M2>
+Handler load_pair_of(bool acc, bool chained) {
+  if constexpr (std::is_same_v<V1, uint32_t>) {
+    if (chained) return acc ? &h_load_pair<V1, M1, V2, M2, true, true> : &h_load_pair<V1, M1, V2, M2, false, true>;
+  } else if (chained) {
+    return nullptr;  // an i64 is no address
+  }
+  return acc ? &h_load_pair<V1, M1, V2, M2, true, false> : &h_load_pair<V1, M1, V2, M2, false, false>;
+}
+template <class V1, class M1>
+Handler load_pair_second(Op second, bool acc, bool chained) {
+  switch (second) {
+    case Op::I32Load: return load_pair_of<V1, M1, uint32_t, uint32_t>(acc, chained);
+    case Op::I32Load8U: return load_pair_of<V1, M1, uint32_t, uint8_t>(acc, chained);
+    case Op::I32Load8S: return load_pair_of<V1, M1, uint32_t, int8_t>(acc, chained);
+    case Op::I32Load16U: return load_pair_of<V1, M1, uint32_t, uint16_t>(acc, chained);
+    case Op::I64Load: return load_pair_of<V1, M1, uint64_t, uint64_t>(acc, chained);
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+// The loads that pair (a choice, by the pair profiles of sqlite3 and cmark).
+Handler load_pair_handler(Op first, Op second, bool first_acc, bool chained) {
+  switch (first) {
+    case Op::I32Load: return load_pair_second<uint32_t, uint32_t>(second, first_acc, chained);
+    case Op::I32Load8U: return load_pair_second<uint32_t, uint8_t>(second, first_acc, chained);
+    case Op::I32Load8S: return load_pair_second<uint32_t, int8_t>(second, first_acc, chained);
+    case Op::I32Load16U: return load_pair_second<uint32_t, uint16_t>(second, first_acc, chained);
+    case Op::I64Load: return load_pair_second<uint64_t, uint64_t>(second, first_acc, chained);
     default: return nullptr;
   }
 }

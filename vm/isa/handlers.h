@@ -51,6 +51,10 @@ Handler store_handler(Op op, bool const_value, Addr addr = Addr::Slot, bool acc_
 // when it is nonzero (`nonzero`) or zero; addr: Slot, AccSlot or AddConst (ImmMemBr, ImmMemAddBr
 // for AddConst). nullptr for other loads and address forms.
 Handler load_branch_handler(Op op, Addr addr, bool nonzero);
+// Two loads in a row (ImmLoadPair), each i32.load, load8_u/s, load16_u or i64.load: `first_acc`,
+// the first's address is the accumulator; `chained`, the second's address is the first's value
+// (a2 == d1). nullptr for other loads.
+Handler load_pair_handler(Op first, Op second, bool first_acc, bool chained);
 // Jumps when the comparison holds; `const_rhs`: ImmBrSI, else ImmBrSS.
 Handler branch_compare_handler(Op op, bool const_rhs, Acc acc = Acc::None);
 // Fused Op2(Op1(..), ..); nullptr when the pair or shape is not supported. inner_left: the

@@ -23,6 +23,9 @@ struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t shift; }
 // then the branch's.
 struct ImmMemBr { uint32_t addr, v; uint64_t offset; int32_t rel; uint32_t pad; };
 struct ImmMemAddBr { uint32_t a, v; uint64_t offset; uint32_t b; int32_t rel; };  // address fp[a] + b
+// Two adjacent loads with slot addresses in one handler (struct fields, p->next->x): the first
+// (address fp[a1] or the accumulator) goes to d1, then the second from fp[a2] to d2.
+struct ImmLoadPair { uint32_t a1, d1, a2, d2; uint64_t offset1, offset2; };
 // i32.add of a shifted index (array addressing): d = (fp[a] << shift) + (fp[b] or k).
 struct ImmAddShl { uint32_t a, b, d, shift; uint64_t k; };
 struct ImmBr { int32_t rel; };                         // relative to the instruction's own cell
