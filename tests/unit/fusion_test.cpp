@@ -345,3 +345,148 @@ TEST_CASE("fusion: two loads in a row, every pair of load types, chained or not,
   CHECK(traps1 > 0);
   CHECK(traps2 > 0);
 }
+
+// ---- *p += k: i32.load, i32.add of a constant, i32.store to the same address (h_i32_rmw_add) ----
+
+TEST_CASE("fusion: *p += k in one handler, alone or with the test of the new value, trapping as the load") {
+  Engine engine;
+  const std::vector<uint8_t> bytes = unit::wasm("fusion_rmw");
+  Module module = engine.compile(bytes);
+  auto code = [&](uint32_t f) { return corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f]); };
+  auto has = [&](uint32_t f, const std::string& name) { return code(f).find(" " + name + " ") != std::string::npos; };
+  CHECK_MESSAGE(has(2, "i32.rmw_add"), code(2));          // incref
+  CHECK_MESSAGE(has(3, "i32.rmw_add@acc"), code(3));      // add_acc
+  CHECK_MESSAGE(has(4, "i32.rmw_add"), code(4));          // fetch_add
+  CHECK_MESSAGE(has(5, "i32.rmw_add->br_nz"), code(5));   // decref
+  CHECK_MESSAGE(has(6, "i32.rmw_add->br_z"), code(6));    // decref_br
+  CHECK_MESSAGE(has(7, "i32.rmw_add->br_nz"), code(7));   // decref_nz
+  for (uint32_t f : {8u, 9u}) CHECK_MESSAGE(code(f).find("rmw") == std::string::npos, code(f));  // near misses
+
+  Instance inst = module.instantiate();
+  auto call = [&](const char* f, std::initializer_list<int32_t> args) {
+    std::vector<Value> v;
+    for (int32_t a : args) v.push_back(Value::i32(a));
+    std::vector<Value> r = inst.call_sync(f, v);
+    return r.empty() ? 0 : r[0].as_i32();
+  };
+  auto get = [&](int32_t p) { return call("get", {p}); };
+  auto set = [&](int32_t p, int32_t v) { call("set", {p, v}); };
+
+  set(108, 41);
+  for (int i = 0; i < 3; ++i) call("incref", {100});
+  CHECK(get(108) == 44);
+  CHECK(get(104) == 0);
+  CHECK(get(112) == 0);
+  set(208, -1);
+  call("incref", {200});
+  CHECK(get(208) == 0);  // wraps
+
+  set(0x30, 10);
+  call("add_acc", {0x20, 0x10});  // address 0x20 | 0x10
+  CHECK(get(0x30) == 3);
+  CHECK(get(0x20) == 0);
+
+  set(300, 5);
+  CHECK(call("fetch_add", {300}) == 5);  // the loaded value, tee'd into a local
+  CHECK(get(300) == 8);
+
+  set(400, 2);
+  CHECK(call("decref", {400}) == 0);
+  CHECK(get(400) == 1);
+  CHECK(call("decref", {400}) == 1);  // dropped to zero
+  CHECK(get(400) == 0);
+  CHECK(call("decref", {400}) == 0);
+  CHECK(get(400) == -1);
+
+  set(504, 3);
+  CHECK(call("decref_br", {500}) == 101);  // new count 1: nonzero
+  CHECK(get(504) == 1);
+  CHECK(call("decref_br", {500}) == 99);   // -1
+  set(504, 2);
+  CHECK(call("decref_br", {500}) == 0);    // zero: falls through
+  CHECK(get(504) == 0);
+  set(800, 2);
+  CHECK(call("decref_nz", {800}) == 1);
+  CHECK(call("decref_nz", {800}) == 0);
+  CHECK(get(800) == 0);
+
+  set(600, 7);
+  call("move_add", {600, 604});
+  CHECK(get(604) == 8);
+  CHECK(get(600) == 7);
+  set(700, 9);
+  call("shift_add", {700});
+  CHECK(get(704) == 10);
+  CHECK(get(700) == 9);
+
+  // The last word of memory is in bounds, a word past it not: the trap names the load (the
+  // byte at its module offset is i32.load's opcode), and memory stays as it was.
+  constexpr int32_t kEnd = 65536;
+  call("incref", {kEnd - 12});
+  CHECK(get(kEnd - 4) == 1);
+  int traps = 0;
+  auto expect_trap = [&](const char* f, std::initializer_list<int32_t> args) {
+    CAPTURE(f);
+    try {
+      call(f, args);
+      FAIL("no trap");
+    } catch (const Trap& t) {
+      CHECK(t.kind() == TrapKind::MemoryOutOfBounds);
+      REQUIRE(!t.backtrace().empty());
+      REQUIRE(t.backtrace()[0].module_offset);
+      CHECK(bytes.at(*t.backtrace()[0].module_offset) == 0x28);  // i32.load
+      ++traps;
+    }
+  };
+  expect_trap("incref", {kEnd - 11});
+  expect_trap("decref", {kEnd - 3});
+  expect_trap("decref_br", {-1});  // 0xffffffff + 4: the effective address does not wrap
+  expect_trap("add_acc", {int32_t(0xfffffff0), 0x0f});
+  expect_trap("fetch_add", {kEnd});
+  expect_trap("decref_nz", {kEnd - 2});
+  CHECK(traps == 6);
+  CHECK(get(kEnd - 4) == 1);
+}
+
+// ---- br_table on an index computed just before (h_br_table_and_add) ----
+
+TEST_CASE("fusion: br_table with the and/add/sub of constants that computed its index, against a C++ model") {
+  Engine engine;
+  Module module = unit::compile(engine, "fusion_br_table");
+  for (uint32_t f = 0; f < 6; ++f) {
+    std::string code = corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f]);
+    CHECK_MESSAGE(code.find(" br_table_and_add ") != std::string::npos, code);
+    CHECK_MESSAGE(code.find(" br_table ") == std::string::npos, code);
+  }
+  Instance inst = module.instantiate();
+  // 10 + the entry taken: indices 0..2 name entries, anything else the default (3).
+  auto entry = [](uint32_t index) { return 10 + int32_t(std::min(index, 3u)); };
+  std::vector<uint32_t> xs;
+  for (uint32_t base : {0u, 250u, 256u, 0x7ffffff0u, 0xfffffff0u})
+    for (uint32_t d = 0; d < 20; ++d) xs.push_back(base + d);
+  int checked = 0;
+  for (uint32_t x : xs) {
+    CAPTURE(x);
+    auto call = [&](const char* f) { return inst.call_sync(f, {Value::i32(int32_t(x))})[0].as_i32(); };
+    CHECK(call("and_add") == entry((x & 255) - 1));
+    CHECK(call("add") == entry(x + 2));
+    CHECK(call("sub") == entry(x - 5));
+    CHECK(call("and") == entry(x & 6));
+    uint32_t i = (x & 15) - 3;
+    CHECK(call("tee") == (i < 3 ? entry(i) * 100 : 0) + int32_t(i));  // the default sets no $r
+    checked += 5;
+  }
+  // The loop: n counts down (tee'd), entry n - 1 - 0: 0 adds 1, 1 adds 100, 2 loops on, else done.
+  for (int32_t n : {0, 1, 2, 3, 4, 10}) {
+    CAPTURE(n);
+    int32_t s = 0;
+    for (int32_t m = n;;) {
+      uint32_t idx = uint32_t(--m);
+      if (idx == 0) s += 1;
+      else if (idx == 1) s += 100;
+      else if (idx != 2) break;
+    }
+    CHECK(inst.call_sync("loop", {Value::i32(n)})[0].as_i32() == s);
+  }
+  MESSAGE(checked << " br_table calls checked against the C++ model");
+}

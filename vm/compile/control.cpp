@@ -263,16 +263,23 @@ void FunctionCompiler::translate_br_table() {
   }
   if (reachable()) {
     settle_branch_values(uint32_t(arity));  // before the index: every entry sees them settled
-    uint32_t s = slot_of(idx);
+    ImmBrTableK fused{0, count, ~0u, 0, 0, 0};
+    bool with_update = take_table_index(idx, fused);
+    uint32_t s = with_update ? 0 : slot_of(idx);
+    size_t header = with_update ? cells_of<ImmBrTableK> : cells_of<ImmBrTable>;  // then the rels
     size_t at = code_.size();
-    code_.resize(at + 2 + (count + 2) / 2);
+    code_.resize(at + header + (count + 2) / 2);
     acc_valid_ = false;
-    code_[at].handler = &h_br_table;
+    code_[at].handler = with_update ? &h_br_table_and_add : &h_br_table;
     note_source(at);
-    ImmBrTable bt{s, count};
-    std::memcpy(&code_[at + 1], &bt, sizeof bt);
+    if (with_update) {
+      std::memcpy(&code_[at + 1], &fused, sizeof fused);
+    } else {
+      ImmBrTable bt{s, count};
+      std::memcpy(&code_[at + 1], &bt, sizeof bt);
+    }
     producer_.start = kNoCode;
-    auto entry = [&](uint32_t i) { return Fixup{at, (at + 2) * sizeof(Cell) + 4 * size_t(i)}; };
+    auto entry = [&](uint32_t i) { return Fixup{at, (at + header) * sizeof(Cell) + 4 * size_t(i)}; };
     // Each entry jumps straight to its label when no values move, else to a stub that
     // moves them and jumps; entries to the same label share its stub.
     std::vector<uint32_t> stubs;

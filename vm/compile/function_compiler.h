@@ -116,6 +116,7 @@ struct Producer {
     ShlAddSlot,   // i32.add (a << shift), b
     ShlAddConst,  // i32.add (a << shift), k
     Select,
+    Rmw,          // i32.rmw_add: a its address slot, b the loaded value's, k the constant
   };
   size_t start = kNoCode;    // cell index; kNoCode when nothing can be rewritten
   size_t end = 0;            // cell index one past it
@@ -192,8 +193,10 @@ class FunctionCompiler {
 
   // ---- fusions (fusion.cpp) ----
   bool fuse_add_of_shift(Operand a, Operand b, uint32_t pos);
-  std::optional<Fixup> fuse_load_branch(const Producer& load, bool nonzero);
+  std::optional<Fixup> fuse_zero_test(const Producer& p, bool nonzero);
   bool fuse_load_pair(Op op, uint32_t addr, uint32_t dst, uint64_t offset);
+  bool fuse_rmw_add(const Operand& v, const Operand& addr, uint64_t offset);
+  bool take_table_index(const Operand& idx, ImmBrTableK& fused);
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
   Addr take_address_add(const Operand& addr, ImmMemAdd& fused);

@@ -24,7 +24,7 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool whe
     bool q_adjacent = q.start != kNoCode && q.end == p.start;
     if (p.form == Form::Unary && p.op == Op::I32Eqz) {
       if (q_adjacent && q.dst == p.a) {
-        if (auto fx = fuse_load_branch(q, !when_true)) return fx;  // `if (!p->next)`: the load before it
+        if (auto fx = fuse_zero_test(q, !when_true)) return fx;  // `if (!p->next)`: the load before it
         // `br_if (i32.eqz (i32.and x k))`: the update right before the eqz, tested against zero.
         if (q.form == Form::SlotConst)
           if (Handler h = op_branch_handler(q.op, when_true ? Op::I32Eq : Op::I32Ne, true)) {
@@ -91,18 +91,31 @@ std::optional<Fixup> FunctionCompiler::cond_branch(const Operand& cond, bool whe
       return branch(h, ImmOpBr{p.a, p.dst, 0, 0, uint32_t(p.k), 0}, offsetof(ImmOpBr, rel));
     }
   }
-  // An i32 load emitted last whose value is the condition: one handler loads and tests it.
+  // An i32 load or i32.rmw_add emitted last whose value is the condition: one handler computes
+  // and tests it.
   if (reachable() && p.start != kNoCode && p.end == code_.size() && p.dst == c)
-    if (auto fx = fuse_load_branch(p, when_true)) return fx;
+    if (auto fx = fuse_zero_test(p, when_true)) return fx;
   bool acc = in_acc(c);
   return branch(when_true ? (acc ? &h_br_nz_acc : &h_br_nz) : (acc ? &h_br_z_acc : &h_br_z), ImmBrS{c, 0},
                 offsetof(ImmBrS, rel));
 }
 
-// `load` (the producer of a branch condition, emitted last but maybe for an i32.eqz after it)
-// and a jump when its value is nonzero (or zero) in one handler; nullopt when that load does not
-// fuse. Everything from the load on is rewritten.
-std::optional<Fixup> FunctionCompiler::fuse_load_branch(const Producer& load, bool nonzero) {
+// `load` (the producer of a branch condition, emitted last but maybe for an i32.eqz after it:
+// a load or an i32.rmw_add) and a jump when its value is nonzero (or zero) in one handler;
+// nullopt when it does not fuse. Everything from the producer on is rewritten.
+std::optional<Fixup> FunctionCompiler::fuse_zero_test(const Producer& load, bool nonzero) {
+  if (load.form == Form::Rmw) {
+    ImmRmw m = imm<ImmRmw>(&code_[load.start]);
+    bool acc = code_[load.start].handler == rmw_add_handler(true);
+    uint32_t source = source_at(load.start);
+    truncate(load.start);
+    forget_producers();
+    size_t at = emit(rmw_add_handler(acc, nonzero ? Test::Nonzero : Test::Zero),
+                     ImmRmwBr{m.addr, m.v, m.d, m.k, m.offset, 0, 0});
+    if (at == kNoCode) return std::nullopt;
+    set_source(at, source);
+    return Fixup{at, field_pos(at, offsetof(ImmRmwBr, rel))};
+  }
   if (load.form != Form::Load) return std::nullopt;
   Handler first = code_[load.start].handler;
   for (Addr form : {Addr::Slot, Addr::AccSlot, Addr::AddConst}) {
@@ -152,6 +165,72 @@ bool FunctionCompiler::fuse_load_pair(Op op, uint32_t addr, uint32_t dst, uint64
   set_source(at, first_source);
   set_source(at + 1, uint32_t(op_offset_ - fc_->body_offset));
   note_producer(at, field_pos(at, offsetof(ImmLoadPair, d2)), dst, op, Form::Load, addr, 0, 0);
+  return true;
+}
+
+// `*p += k` (reference counts, counters): an i32.store of `v` to `addr` + `offset` where `v` is
+// the i32.add of a constant emitted last and the add's operand the i32.load emitted right
+// before it, from the same address: one handler (h_i32_rmw_add). The add's result may already
+// have been retargeted to a local (local.tee): v is then that local.
+bool FunctionCompiler::fuse_rmw_add(const Operand& v, const Operand& addr, uint64_t offset) {
+  const Producer add = producer_;
+  const Producer load = prev_producer_;
+  if (!reachable() || addr.kind == Operand::Const || v.kind == Operand::Const) return false;
+  if (add.start == kNoCode || add.end != code_.size() || add.dst != v.slot || add.op != Op::I32Add ||
+      add.form != Form::SlotConst)
+    return false;
+  Handler h_add = code_[add.start].handler;  // a plain add (not a fused one that registered as I32Add)
+  if (h_add != binary_handler(Op::I32Add, Operands::SlotConst) &&
+      h_add != binary_handler(Op::I32Add, Operands::SlotConst, Acc::Left))
+    return false;
+  if (load.start == kNoCode || load.end != add.start || load.form != Form::Load || load.op != Op::I32Load) return false;
+  Handler h_load = code_[load.start].handler;
+  bool acc = h_load == load_handler(Op::I32Load, Addr::AccSlot);
+  if (!acc && h_load != load_handler(Op::I32Load, Addr::Slot)) return false;
+  ImmMem m = imm<ImmMem>(&code_[load.start]);
+  if (m.addr != addr.slot || m.offset != offset || add.a != m.v || m.v == m.addr || add.dst == m.addr) return false;
+  uint32_t load_source = source_at(load.start);  // only the load can trap
+  truncate(load.start);
+  forget_producers();
+  size_t at = emit(rmw_add_handler(acc), ImmRmw{m.addr, m.v, add.dst, uint32_t(add.k), offset});
+  if (at == kNoCode) return false;
+  set_source(at, load_source);
+  // The sum is on no operand stack slot, but a branch may test the local it was tee'd to.
+  note_producer(at, field_pos(at, offsetof(ImmRmw, d)), add.dst, Op::I32Add, Form::Rmw, m.addr, m.v, add.k);
+  return true;
+}
+
+// If br_table's index is an i32.and, add or sub of a constant (or an and then an add) emitted
+// last (and maybe tee'd into a local), remove it and fill `fused` in (x, k_and, k_add, d) for h_br_table_and_add.
+bool FunctionCompiler::take_table_index(const Operand& idx, ImmBrTableK& fused) {
+  // The index as a temporary, or the local its producer was tee'd into.
+  const Producer p = producer_;
+  if (!reachable() || idx.kind == Operand::Const || p.start == kNoCode || p.end != code_.size() || p.dst != idx.slot)
+    return false;
+  Handler h = code_[p.start].handler;
+  if (p.form == Form::SlotConst) {
+    // The plain operator (not a fused one that registered as it).
+    if (h != binary_handler(p.op, Operands::SlotConst) && h != binary_handler(p.op, Operands::SlotConst, Acc::Left))
+      return false;
+    uint32_t k = uint32_t(p.k);
+    switch (p.op) {
+      case Op::I32And: fused.k_and = k; break;
+      case Op::I32Add: fused.k_add = k; break;
+      case Op::I32Sub: fused.k_add = 0u - k; break;
+      default: return false;
+    }
+    fused.x = p.a;
+  } else if (p.form == Form::Chain && h == chain_handler(Op::I32And, Op::I32Add, Chain::ConstConst, true)) {
+    ImmChain c = imm<ImmChain>(&code_[p.start]);
+    fused.x = c.x;
+    fused.k_and = uint32_t(c.k1);
+    fused.k_add = uint32_t(c.k2);
+  } else {
+    return false;
+  }
+  fused.d = p.dst;
+  truncate(p.start);
+  forget_producers();
   return true;
 }
 

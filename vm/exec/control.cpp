@@ -79,6 +79,18 @@ CW_HANDLER(h_br_table) {
   CW_JUMP(rel);
 }
 
+// `switch (op & 0xff)`, `switch (n - 1)`: the and/add/sub of constants that computed the index
+// runs here (CPython's opcode dispatch).
+CW_HANDLER(h_br_table_and_add) {
+  auto a = imm<ImmBrTableK>(ip);
+  uint32_t v = (get<uint32_t>(fp, a.x) & a.k_and) + a.k_add;
+  put<uint32_t>(fp, a.d, v);
+  uint32_t i = std::min(v, a.count);
+  int32_t rel;
+  std::memcpy(&rel, reinterpret_cast<const char*>(ip + cells_of<ImmBrTableK>) + 4 * size_t(i), 4);
+  CW_JUMP(rel);
+}
+
 CW_HANDLER(h_select) {
   auto a = imm<ImmSelect>(ip);
   Slot v = get<uint32_t>(fp, a.c) ? fp[a.a] : fp[a.b];

@@ -102,9 +102,16 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         for (bool k : {false, true})
           if (Handler h = op_branch_handler(Op(i), Op(j), k))
             n[h] = {std::string(op_name(Op(i))) + "->br_if." + op_name(Op(j)) + (k ? "_si" : "_ss"), cells_of<ImmOpBr>};
+    for (bool acc : {false, true}) {
+      std::string base = std::string("i32.rmw_add") + (acc ? "@acc" : "");
+      n[rmw_add_handler(acc)] = {base, cells_of<ImmRmw>};
+      n[rmw_add_handler(acc, Test::Nonzero)] = {base + "->br_nz", cells_of<ImmRmwBr>};
+      n[rmw_add_handler(acc, Test::Zero)] = {base + "->br_z", cells_of<ImmRmwBr>};
+    }
 #define CW_HANDLER_DEF(h, Imm) n[&h] = {std::string(#h).substr(2), cells_of<Imm>};
 #include "isa/handlers.def"
     n[&h_br_table].cells = 0;  // variable: 2 + its targets
+    n[&h_br_table_and_add].cells = 0;
     return n;
   }();
   return infos;
@@ -128,6 +135,7 @@ std::string disassemble(const FuncCode& f) {
     auto it = handler_infos().find(h);
     uint32_t cells = it == handler_infos().end() ? 1 : it->second.cells;
     if (h == &h_br_table) cells = 2 + (imm<ImmBrTable>(&f.code[pc]).count + 2) / 2;
+    if (h == &h_br_table_and_add) cells = cells_of<ImmBrTableK> + (imm<ImmBrTableK>(&f.code[pc]).count + 2) / 2;
     std::snprintf(line, sizeof line, "%6zu  %-28s", pc, it == handler_infos().end() ? "?" : it->second.name.c_str());
     out += line;
     // Immediates as 32-bit words: slots, constants and relative targets alike.

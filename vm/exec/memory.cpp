@@ -115,6 +115,40 @@ CW_HANDLER(h_store_add) {
   CW_NEXT(cells_of<ImmMemAdd>);
 }
 
+// i32.load, i32.add of a constant, i32.store of the sum to the same address (and maybe a branch
+// on the sum): the store cannot trap once the load has not, so one bounds check serves both.
+// Both values land in their slots (a local.tee may have retargeted either); the sum is the
+// accumulator.
+template <bool AccAddr, Test T>
+CW_HANDLER(h_i32_rmw_add) {
+  using I = std::conditional_t<T == Test::None, ImmRmw, ImmRmwBr>;
+  auto a = imm<I>(ip);
+  uint64_t ea = uint64_t(operand<AccAddr, uint32_t>(fp, a.addr, acc)) + a.offset;
+  if (out_of_bounds(ea + sizeof(uint32_t), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t old;
+  std::memcpy(&old, mem + ea, sizeof old);
+  uint32_t sum = old + a.k;
+  std::memcpy(mem + ea, &sum, sizeof sum);
+  put<uint32_t>(fp, a.v, old);
+  put<uint32_t>(fp, a.d, sum);
+  if constexpr (T != Test::None) {
+    if ((sum != 0) == (T == Test::Nonzero)) CW_JUMP(a.rel);
+    CW_NEXT(cells_of<I>);
+  } else {
+    CW_NEXT_ACC(cells_of<I>, sum);
+  }
+}
+
+Handler rmw_add_handler(bool acc_addr, Test test) {
+  switch (test) {
+    case Test::None: return acc_addr ? &h_i32_rmw_add<true, Test::None> : &h_i32_rmw_add<false, Test::None>;
+    case Test::Nonzero: return acc_addr ? &h_i32_rmw_add<true, Test::Nonzero> : &h_i32_rmw_add<false, Test::Nonzero>;
+    case Test::Zero: return acc_addr ? &h_i32_rmw_add<true, Test::Zero> : &h_i32_rmw_add<false, Test::Zero>;
+  }
+  return nullptr;
+}
+
 CW_HANDLER(h_i32_add_shl_ss) {
   auto a = imm<ImmAddShl>(ip);
   uint32_t r = (get<uint32_t>(fp, a.a) << (a.shift & 31)) + get<uint32_t>(fp, a.b);

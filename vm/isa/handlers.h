@@ -55,6 +55,11 @@ Handler load_branch_handler(Op op, Addr addr, bool nonzero);
 // the first's address is the accumulator; `chained`, the second's address is the first's value
 // (a2 == d1). nullptr for other loads.
 Handler load_pair_handler(Op first, Op second, bool first_acc, bool chained);
+// `*p += k` as one handler (i32.load, i32.add of a constant, i32.store to the same address), its
+// address in a slot or the accumulator (`acc_addr`); with `test`, then a jump when the sum is
+// nonzero (Test::Nonzero) or zero (ImmRmwBr; else ImmRmw).
+enum class Test : uint8_t { None, Nonzero, Zero };
+Handler rmw_add_handler(bool acc_addr, Test test = Test::None);
 // Jumps when the comparison holds; `const_rhs`: ImmBrSI, else ImmBrSS.
 Handler branch_compare_handler(Op op, bool const_rhs, Acc acc = Acc::None);
 // Fused Op2(Op1(..), ..); nullptr when the pair or shape is not supported. inner_left: the

@@ -26,6 +26,10 @@ struct ImmMemAddBr { uint32_t a, v; uint64_t offset; uint32_t b; int32_t rel; };
 // Two adjacent loads with slot addresses in one handler (struct fields, p->next->x): the first
 // (address fp[a1] or the accumulator) goes to d1, then the second from fp[a2] to d2.
 struct ImmLoadPair { uint32_t a1, d1, a2, d2; uint64_t offset1, offset2; };
+// `*p += k` in one handler: old = i32.load(fp[addr] + offset) to v, new = old + k to d, then
+// new stored back at the same address.
+struct ImmRmw { uint32_t addr, v, d, k; uint64_t offset; };
+struct ImmRmwBr { uint32_t addr, v, d, k; uint64_t offset; int32_t rel; uint32_t pad; };  // then a test of new
 // i32.add of a shifted index (array addressing): d = (fp[a] << shift) + (fp[b] or k).
 struct ImmAddShl { uint32_t a, b, d, shift; uint64_t k; };
 struct ImmBr { int32_t rel; };                         // relative to the instruction's own cell
@@ -33,6 +37,9 @@ struct ImmBrS { uint32_t c; int32_t rel; };            // br_if / br_unless on s
 struct ImmBrSS { uint32_t a, b; int32_t rel; };        // fused compare + branch
 struct ImmBrSI { uint32_t a; int32_t rel; uint64_t b; };
 struct ImmBrTable { uint32_t index, count; };          // then count+1 int32 rels, two per cell
+// A br_table on (fp[x] & k_and) + k_add, the update that computed its index fused in (the
+// index still lands in d); then its count+1 rels.
+struct ImmBrTableK { uint32_t x, count, k_and, k_add, d, pad; };
 // A direct call carries what the call sequence needs of its callee, so that it reads nothing
 // but its own cells: the frame record's FuncCode, its first cell, and its frame's shape. The
 // compiler fills the copy in once the callee is compiled (link_calls in compile/calls.cpp).
