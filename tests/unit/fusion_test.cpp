@@ -490,3 +490,31 @@ TEST_CASE("fusion: br_table with the and/add/sub of constants that computed its 
   }
   MESSAGE(checked << " br_table calls checked against the C++ model");
 }
+
+TEST_CASE("fusion: a copy and a constant, two constants, in one handler each") {
+  Engine engine;
+  Module module = unit::compile(engine, "fusion_moves");
+  std::string code = corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[0]);
+  CHECK_MESSAGE(code.find(" copy_const ") != std::string::npos, code);
+  CHECK_MESSAGE(code.find(" const2 ") != std::string::npos, code);
+  Instance inst = module.instantiate();
+  for (uint32_t a : {0u, 5u, 0xffffffffu}) {
+    CAPTURE(a);
+    uint64_t want = uint64_t(uint32_t(a * 100 + 7)) + 0x100000002ull - 3;
+    CHECK(uint64_t(inst.call_sync("moves", {Value::i32(int32_t(a))})[0].as_i64()) == want);
+  }
+}
+
+TEST_CASE("fusion: a direct call with the copies or constant before it, which run once however often it re-executes") {
+  Engine engine;
+  Module module = unit::compile(engine, "fusion_call_moves");
+  auto code = [&](uint32_t f) { return corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f]); };
+  for (uint32_t f : {1u, 2u, 4u}) CHECK_MESSAGE(code(f).find(" call_copy2 ") != std::string::npos, code(f));
+  CHECK_MESSAGE(code(3).find(" call_const ") != std::string::npos, code(3));
+  Instance inst = module.instantiate();
+  CHECK(inst.call_sync("one", {Value::i32(7)})[0] == Value::i32(1 + 20 + 700));
+  CHECK(inst.call_sync("two", {Value::i32(8), Value::i32(9)})[0] == Value::i32(3 + 80 + 900));
+  CHECK(inst.call_sync("konst", {Value::i32(6)})[0] == Value::i32(6 + 40 + 500));
+  // Deep enough that the call stack grows under the recursion, more than once.
+  for (int32_t n : {1, 100, 20000}) CHECK(inst.call_sync("r", {Value::i32(n)})[0] == Value::i32(n));
+}

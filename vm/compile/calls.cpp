@@ -20,7 +20,9 @@ ImmCall call_imm(const FuncCode* callee, uint32_t args_slot) {
 void link_calls(FuncCode& callee) {
   for (const FuncCode::CallSite& site : callee.unlinked_calls) {
     Cell* at = site.caller->code.data() + site.cell;
-    if (at->handler != &h_call && at->handler != &h_return_call)
+    // ImmCall comes first in every direct call's immediates.
+    if (at->handler != &h_call && at->handler != &h_return_call && at->handler != &h_call_copy2 &&
+        at->handler != &h_call_const)
       throw Error("internal error: a call site to link holds another instruction");
     ImmCall a;
     std::memcpy(&a, at + 1, sizeof a);
@@ -29,6 +31,29 @@ void link_calls(FuncCode& callee) {
   }
   callee.unlinked_calls.clear();
   callee.unlinked_calls.shrink_to_fit();
+}
+
+size_t FunctionCompiler::emit_call(const ImmCall& call) {
+  if (reachable() && last_start_ != kNoCode) {
+    size_t last = last_start_;
+    Handler h = code_[last].handler;
+    if (h == &h_copy && last + cells_of<ImmSD> == code_.size()) {
+      ImmSD c = imm<ImmSD>(&code_[last]);
+      truncate(last);
+      return emit(&h_call_copy2, ImmCallCopy2{call, {c.s, c.d, c.s, c.d}});
+    }
+    if (h == &h_copy2 && last + cells_of<ImmCopy2> == code_.size()) {
+      ImmCopy2 c = imm<ImmCopy2>(&code_[last]);
+      truncate(last);
+      return emit(&h_call_copy2, ImmCallCopy2{call, {c.s1, c.d1, c.s2, c.d2}});
+    }
+    if (h == &h_const && last + cells_of<ImmKD> == code_.size()) {
+      ImmKD c = imm<ImmKD>(&code_[last]);
+      truncate(last);
+      return emit(&h_call_const, ImmCallConst{call, c.k, c.d, 0});
+    }
+  }
+  return emit(&h_call, call);
 }
 
 void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
@@ -49,7 +74,7 @@ void FunctionCompiler::compile_call(uint32_t func_index, bool tail) {
     // shape) is known once it is compiled. Bodies compile in index order: a callee from here
     // on (this function included) is linked when its compilation ends.
     FuncCode* callee = m_.codes[func_index - m_.num_imported_funcs].get();
-    size_t at = emit(tail ? &h_return_call : &h_call, call_imm(callee, args_slot));
+    size_t at = tail ? emit(&h_return_call, call_imm(callee, args_slot)) : emit_call(call_imm(callee, args_slot));
     if (func_index >= fc_->func_index && at != kNoCode) callee->unlinked_calls.push_back({fc_, uint32_t(at)});
   } else {
     emit(tail ? &h_return_call_import : &h_call_import, ImmCallImport{func_index, args_slot});

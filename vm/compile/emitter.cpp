@@ -59,7 +59,8 @@ void FunctionCompiler::set_source(size_t at, uint32_t func_offset) {
   else offsets.push_back({uint32_t(at), func_offset});
 }
 
-// Copies run in order, so two adjacent ones are one handler (phi-like moves come in runs).
+// Copies and constants run in order, so two adjacent ones are one handler (phi-like moves come
+// in runs).
 void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst, ValType t) {
   if (t == ValType::V128) {
     emit(&h_copy_v128, ImmSD{src, dst});  // 64-bit accumulator: holds no v128
@@ -73,6 +74,25 @@ void FunctionCompiler::emit_copy(uint32_t src, uint32_t dst, ValType t) {
     return;
   }
   note_acc(emit(&h_copy, ImmSD{src, dst}), dst);
+}
+
+void FunctionCompiler::emit_const(uint64_t k, uint32_t dst) {
+  if (reachable() && last_start_ != kNoCode) {
+    Handler last = code_[last_start_].handler;
+    if (last == &h_copy && last_start_ + cells_of<ImmSD> == code_.size()) {
+      ImmSD c = imm<ImmSD>(&code_[last_start_]);
+      truncate(last_start_);
+      note_acc(emit(&h_copy_const, ImmCopyK{c.s, c.d, dst, 0, k}), dst);
+      return;
+    }
+    if (last == &h_const && last_start_ + cells_of<ImmKD> == code_.size()) {
+      ImmKD c = imm<ImmKD>(&code_[last_start_]);
+      truncate(last_start_);
+      note_acc(emit(&h_const2, ImmKD2{c.k, k, c.d, dst}), dst);
+      return;
+    }
+  }
+  note_acc(emit(&h_const, ImmKD{k, dst}), dst);
 }
 
 void FunctionCompiler::note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, Producer::Form form,

@@ -180,9 +180,13 @@ class FunctionCompiler {
   }
   // Does the accumulator hold `slot` right now (nothing emitted since it was produced)?
   bool in_acc(uint32_t slot) const { return reachable() && acc_valid_ && acc_slot_ == slot; }
-  void emit_const(uint64_t k, uint32_t dst) { note_acc(emit(&h_const, ImmKD{k, dst}), dst); }
+  // A constant to slot dst (merged with a copy or constant emitted right before it).
+  void emit_const(uint64_t k, uint32_t dst);
   // Copy a value of type t (one slot, or a v128's two).
   void emit_copy(uint32_t src, uint32_t dst, ValType t = ValType::I32);
+  // A direct call (h_call), with the copy, two copies or constant emitted right before it fused
+  // in (calls.cpp).
+  size_t emit_call(const ImmCall& call);
   // Register the instruction emitted at `at` as the producer of `dst` (and the accumulator).
   void note_producer(size_t at, size_t dst_byte_pos, uint32_t dst, Op op, Producer::Form form, uint32_t a, uint32_t b,
                      uint64_t k, uint32_t shift = 0);

@@ -50,17 +50,30 @@ Exit exit_host_call(Thread* t, const Cell* resume, Slot* fp, FuncInst* f, Slot* 
 }
 
 // The callee's entry and frame shape come with the call's immediates (ImmCall): nothing of
-// the callee's FuncCode is read on the way in.
-CW_HANDLER(h_call) {
-  CW_SPEND_CALL();
-  auto a = imm<ImmCall>(ip);
-  Slot* nfp = fp + a.args;
-  if (!fits(t, nfp, a.frame_slots)) [[unlikely]]
-    return exit_stack_limit(t, ip, fp, a.func);
-  *t->frame_top++ = Frame{a.func, ip + cells_of<ImmCall>, fp, t->inst};
-  zero_locals(nfp + a.num_params, a.num_zeroed);
-  CW_MUSTTAIL return next(a.entry, nfp, mem, memsize, t, acc);
+// the callee's FuncCode is read on the way in. MOVES, the moves fused in before the call, run
+// once its checks have passed: a call that exits (fuel, stack growth) re-executes from the
+// start, and must not repeat them.
+#define CW_DIRECT_CALL(I, call, MOVES)                                               \
+  do {                                                                              \
+    CW_SPEND_CALL();                                                                \
+    auto a = imm<I>(ip);                                                            \
+    const ImmCall& c = (call);                                                      \
+    Slot* nfp = fp + c.args;                                                        \
+    if (!fits(t, nfp, c.frame_slots)) [[unlikely]]                                  \
+      return exit_stack_limit(t, ip, fp, c.func);                                   \
+    MOVES;                                                                          \
+    *t->frame_top++ = Frame{c.func, ip + cells_of<I>, fp, t->inst};                 \
+    zero_locals(nfp + c.num_params, c.num_zeroed);                                  \
+    CW_MUSTTAIL return next(c.entry, nfp, mem, memsize, t, acc);                    \
+  } while (0)
+
+CW_HANDLER(h_call) { CW_DIRECT_CALL(ImmCall, a, (void)0); }
+
+CW_HANDLER(h_call_copy2) {
+  CW_DIRECT_CALL(ImmCallCopy2, a.call, (fp[a.moves.d1] = fp[a.moves.s1], fp[a.moves.d2] = fp[a.moves.s2]));
 }
+
+CW_HANDLER(h_call_const) { CW_DIRECT_CALL(ImmCallConst, a.call, (fp[a.d] = a.k)); }
 
 // Call a function instance (an import or a table entry): Wasm code of this or another
 // instance continues in the handler chain; a host function leaves it through Exit::HostCall.

@@ -30,6 +30,21 @@ CW_HANDLER(h_copy2) {
   CW_NEXT_ACC(cells_of<ImmCopy2>, v);
 }
 
+// A block's or a loop's moves often set a local to a constant next to a copy.
+CW_HANDLER(h_copy_const) {
+  auto a = imm<ImmCopyK>(ip);
+  fp[a.d] = fp[a.s];
+  fp[a.d2] = a.k;
+  CW_NEXT_ACC(cells_of<ImmCopyK>, a.k);
+}
+
+CW_HANDLER(h_const2) {
+  auto a = imm<ImmKD2>(ip);
+  fp[a.d1] = a.k1;
+  fp[a.d2] = a.k2;
+  CW_NEXT_ACC(cells_of<ImmKD2>, a.k2);
+}
+
 CW_HANDLER(h_move) {
   auto a = imm<ImmMove>(ip);
   for (uint32_t i = 0; i < a.n; ++i) fp[a.d + i] = fp[a.s + i];  // upwards: d <= s

@@ -51,10 +51,16 @@ struct ImmCall {
   uint32_t num_params = 0;      // func->num_params
   uint32_t num_zeroed = 0;      // func->num_locals - num_params: declared locals, zeroed
 };
+// A direct call with the moves emitted right before it (its arguments, mostly): one or two
+// copies (a single copy is s1 = s2, d1 = d2) or a constant.
+struct ImmCallCopy2 { ImmCall call; struct { uint32_t s1, d1, s2, d2; } moves; };
+struct ImmCallConst { ImmCall call; uint64_t k; uint32_t d, pad; };
 struct ImmCallImport { uint32_t func, args; };
 struct ImmCallIndirect { uint32_t type_id, table, index, args; };
 struct ImmSelect { uint32_t c, a, b, d; };
 struct ImmCopy2 { uint32_t s1, d1, s2, d2; };             // two copies, in order
+struct ImmCopyK { uint32_t s, d, d2, pad; uint64_t k; };   // a copy, then a constant to d2
+struct ImmKD2 { uint64_t k1, k2; uint32_t d1, d2; };       // two constants, in order
 struct ImmMove { uint32_t s, d, n; };                     // n slots from s down to d (d <= s)
 struct ImmAdd2 { uint32_t a1, d1, k1, a2, d2, k2; };       // two i32.add_si, in order
 struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a constant
