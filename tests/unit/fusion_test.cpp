@@ -518,3 +518,51 @@ TEST_CASE("fusion: a direct call with the copies or constant before it, which ru
   // Deep enough that the call stack grows under the recursion, more than once.
   for (int32_t n : {1, 100, 20000}) CHECK(inst.call_sync("r", {Value::i32(n)})[0] == Value::i32(n));
 }
+
+TEST_CASE("fusion: a load from a local its address add was tee'd into, every load type, against a C++ model") {
+  Engine engine;
+  const std::vector<uint8_t> bytes = unit::wasm("fusion_tee_load");
+  Module module = engine.compile(bytes);
+  struct Load { const char* name; uint32_t size; bool sign; bool wide; };
+  const Load loads[] = {{"i32.load", 4, false, false},    {"i32.load8_u", 1, false, false},
+                        {"i32.load8_s", 1, true, false},  {"i32.load16_u", 2, false, false},
+                        {"i32.load16_s", 2, true, false}, {"i64.load", 8, false, true},
+                        {"f64.load", 8, false, true},     {"i64.load32_s", 4, true, true}};
+  for (uint32_t f = 0; f < std::size(loads); ++f) {
+    std::string code = corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f + 1]);
+    CHECK_MESSAGE(code.find(std::string(" ") + loads[f].name + ".tee_add_si ") != std::string::npos, code);
+  }
+  Instance inst = module.instantiate();
+  inst.call_sync("init", {});
+  auto byte = [](uint64_t i) { return uint8_t(i * 37 + 11); };
+  int checked = 0, traps = 0;
+  for (const Load& l : loads)
+    for (uint32_t p : {0u, 1u, 77u, 4000u, 65536u - 16, 65536u - 8 - 8, 65536u - 8 - l.size, 65536u - 7 - l.size,
+                       65536u, 0xfffffff9u, 0xfffffffbu}) {
+      CAPTURE(l.name);
+      CAPTURE(p);
+      uint32_t np = p + 5;
+      uint64_t ea = uint64_t(np) + 3;
+      std::string f = std::string("l_") + l.name;
+      try {
+        uint64_t r = uint64_t(inst.call_sync(f, {Value::i32(int32_t(p))})[0].as_i64());
+        REQUIRE_MESSAGE(ea + l.size <= 65536, "returned, the model traps");
+        uint64_t v = 0;
+        for (uint32_t i = 0; i < l.size; ++i) v |= uint64_t(byte(ea + i)) << (8 * i);
+        if (l.sign && (v >> (8 * l.size - 1)) & 1) v |= ~0ull << (8 * l.size);
+        if (!l.wide) v &= 0xFFFFFFFFull;
+        CHECK(r == v + (uint64_t(np) << 32));
+      } catch (const Trap& t) {
+        REQUIRE_MESSAGE(ea + l.size > 65536, "trapped (" << t.what() << "), the model does not");
+        CHECK(t.kind() == TrapKind::MemoryOutOfBounds);
+        REQUIRE(!t.backtrace().empty());
+        REQUIRE(t.backtrace()[0].module_offset);
+        uint8_t opcode = bytes.at(*t.backtrace()[0].module_offset);
+        CHECK((opcode >= 0x28 && opcode <= 0x35));  // the load, not the add
+        ++traps;
+      }
+      ++checked;
+    }
+  MESSAGE(checked << " loads checked against the C++ model, " << traps << " traps");
+  CHECK(traps >= 16);
+}

@@ -204,6 +204,7 @@ class FunctionCompiler {
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);
   Addr take_address_add(const Operand& addr, ImmMemAdd& fused);
+  bool take_tee_address_add(const Operand& addr, ImmMemAddKeep& fused);
   // Emit a conditional branch on the popped i32 `cond`, taken when the condition holds
   // (when_true) or does not hold; its target is left to the caller (nullopt in unreachable
   // code). Fuses with the comparison that produced `cond`.

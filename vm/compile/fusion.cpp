@@ -256,6 +256,26 @@ Addr FunctionCompiler::take_address_add(const Operand& addr, ImmMemAdd& fused) {
   return form;
 }
 
+// If the address operand is a local that the i32.add of a constant emitted last was tee'd into
+// (`*++p`, `p = p + 4; *p`), remove that add and fill `fused` in (a, b, d) for a load that
+// computes, keeps and uses it (Addr::AddConstKeep).
+bool FunctionCompiler::take_tee_address_add(const Operand& addr, ImmMemAddKeep& fused) {
+  const Producer p = producer_;
+  if (!reachable() || addr.kind != Operand::Local || p.start == kNoCode || p.end != code_.size() ||
+      p.dst != addr.slot || p.op != Op::I32Add || p.form != Form::SlotConst)
+    return false;
+  Handler h = code_[p.start].handler;  // the plain add (not a fused one that registered as it)
+  if (h != binary_handler(Op::I32Add, Operands::SlotConst) &&
+      h != binary_handler(Op::I32Add, Operands::SlotConst, Acc::Left))
+    return false;
+  truncate(p.start);
+  producer_.start = kNoCode;
+  fused.a = p.a;
+  fused.b = uint32_t(p.k);
+  fused.d = p.dst;
+  return true;
+}
+
 // A binary operator whose operand is the result of the binary operator emitted last: one
 // handler computes both (i32.shr_u + i32.and, f64.mul + f64.add, ...).
 bool FunctionCompiler::fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos) {

@@ -28,6 +28,10 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
       at = emit(load_handler(op, form), fused);
       push(oi.r);
       note_producer(at, field_pos(at, offsetof(ImmMemAdd, v)), d, op, Producer::Form::Load, 0, 0, 0);
+    } else if (ImmMemAddKeep keep{0, d, offset, 0, 0}; take_tee_address_add(addr, keep)) {
+      at = emit(load_handler(op, Addr::AddConstKeep), keep);
+      push(oi.r);
+      note_producer(at, field_pos(at, offsetof(ImmMemAddKeep, v)), d, op, Producer::Form::Load, 0, 0, 0);
     } else {
       uint32_t a = slot_of(addr);
       if (fuse_load_pair(op, a, d, offset)) {

@@ -54,6 +54,7 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         n[load_handler(op, Addr::AddSlots)] = {base + ".add_ss", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddConst)] = {base + ".add_shl_si", cells_of<ImmMemAdd>};
         n[load_handler(op, Addr::ShlAddSlots)] = {base + ".add_shl_ss", cells_of<ImmMemAdd>};
+        n[load_handler(op, Addr::AddConstKeep)] = {base + ".tee_add_si", cells_of<ImmMemAddKeep>};
         for (size_t j = 0; j < size_t(Op::Count_); ++j)
           for (bool acc : {false, true})
             for (bool chained : {false, true})

@@ -104,6 +104,20 @@ CW_HANDLER(h_load_add) {
   CW_NEXT_ACC(cells_of<ImmMemAdd>, to_bits(V(v)));
 }
 
+template <class V, class M>
+CW_HANDLER(h_load_add_keep) {
+  auto a = imm<ImmMemAddKeep>(ip);
+  uint32_t sum = get<uint32_t>(fp, a.a) + a.b;
+  put<uint32_t>(fp, a.d, sum);
+  uint64_t ea = uint64_t(sum) + a.offset;
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<V>(fp, a.v, V(v));
+  CW_NEXT_ACC(cells_of<ImmMemAddKeep>, to_bits(V(v)));
+}
+
 template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_store_add) {
   auto a = imm<ImmMemAdd>(ip);
@@ -224,6 +238,7 @@ Handler load_handler(Op op, Addr addr) {
       case Addr::AddSlots: return &h_load_add<ValueT, MemT, false, false>;               \
       case Addr::ShlAddConst: return &h_load_add<ValueT, MemT, true, true>;              \
       case Addr::ShlAddSlots: return &h_load_add<ValueT, MemT, false, true>;             \
+      case Addr::AddConstKeep: return &h_load_add_keep<ValueT, MemT>;                    \
     }                                                                                    \
     return nullptr;
 #include "isa/opcodes.def"
@@ -304,6 +319,7 @@ Handler store_handler(Op op, bool const_value, Addr addr, bool acc_value) {
       case Addr::ShlAddSlots: return &h_store_add<ValueT, MemT, false, true>;            \
       case Addr::Slot: case Addr::AccSlot:                                               \
         return acc_value ? &h_store<ValueT, MemT, true> : &h_store<ValueT, MemT, false>; \
+      case Addr::AddConstKeep: return nullptr;                                           \
     }                                                                                    \
     return nullptr;
 #include "isa/opcodes.def"

@@ -31,6 +31,7 @@ enum class Addr : uint8_t {
   AddSlots,      // fp[a] + fp[b]                         (ImmMemAdd)
   ShlAddConst,   // (fp[a] << shift) + b                  (ImmMemAdd)
   ShlAddSlots,   // (fp[a] << shift) + fp[b]              (ImmMemAdd)
+  AddConstKeep,  // loads: fp[d] = fp[a] + b, tee'd         (ImmMemAddKeep)
 };
 // The operands of two fused binary operators (ImmChain): inner = Op1(fp[x], y), then Op2 of the
 // inner result and z.

@@ -19,6 +19,9 @@ struct ImmMemI { uint32_t addr, pad; uint64_t offset; uint64_t k; };  // store o
 // Load/store whose address is an i32.add (optionally of a shifted index) fused in:
 // addr = wrap32((fp[a] << shift) + (fp[b] or b)).
 struct ImmMemAdd { uint32_t a, v; uint64_t offset; uint32_t b; uint32_t shift; };
+// A load whose address is an i32.add of a constant tee'd into a local (`*++p`): the sum goes to
+// d, then the load from it.
+struct ImmMemAddKeep { uint32_t a, v; uint64_t offset; uint32_t b, d; };
 // A load fused with the br_if (or if) that tests its value against zero: the load's immediates,
 // then the branch's.
 struct ImmMemBr { uint32_t addr, v; uint64_t offset; int32_t rel; uint32_t pad; };

@@ -1,0 +1,35 @@
+;; A load from a local the i32.add of a constant was just tee'd into (`*++p`): one handler
+;; adds, keeps the sum in the local and loads (i32.load.tee_add_si, ...). Each l_* returns
+;; the loaded value (as i64) + (the new p << 32); fusion_test checks them against a C++ model of
+;; the memory init fills (byte i = i * 37 + 11).
+(module
+  (memory 1)
+  (func (export "init") (local $i i32)
+    (loop $l
+      (i32.store8 (local.get $i) (i32.add (i32.mul (local.get $i) (i32.const 37)) (i32.const 11)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 65536)))))
+  (func (export "l_i32.load") (param $p i32) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i32.load8_u") (param $p i32) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load8_u offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i32.load8_s") (param $p i32) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load8_s offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i32.load16_u") (param $p i32) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load16_u offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i32.load16_s") (param $p i32) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load16_s offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i64.load") (param $p i32) (result i64)
+    (i64.add (i64.load offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_f64.load") (param $p i32) (result i64)
+    (i64.add (i64.reinterpret_f64 (f64.load offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5)))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+  (func (export "l_i64.load32_s") (param $p i32) (result i64)
+    (i64.add (i64.load32_s offset=3 (local.tee $p (i32.add (local.get $p) (i32.const 5))))
+             (i64.shl (i64.extend_i32_u (local.get $p)) (i64.const 32))))
+)
