@@ -9,17 +9,24 @@ namespace corowasm::detail {
 
 // ---- memory ----
 
+// The end of every plain load: the checked access of an M at effective address `ea`, widened to
+// V into slot `dst` and handed on as the accumulator.
+#define CW_LOAD_AT(ea, V, M, dst, len)                                \
+  do {                                                                \
+    if (out_of_bounds((ea) + sizeof(M), memsize)) [[unlikely]]        \
+      CW_TRAP(TrapKind::MemoryOutOfBounds);                           \
+    M v_;                                                             \
+    std::memcpy(&v_, mem + (ea), sizeof(M));                          \
+    put<V>(fp, (dst), V(v_));                                         \
+    CW_NEXT_ACC((len), to_bits(V(v_)));                               \
+  } while (0)
+
 template <class V, class M, bool AccAddr>
 CW_HANDLER(h_load) {
   auto a = imm<ImmMem>(ip);
   // Explicit bounds check: the effective address is 33 bits wide, so the sum cannot wrap.
   uint64_t ea = uint64_t(operand<AccAddr, uint32_t>(fp, a.addr, acc)) + a.offset;
-  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
-    CW_TRAP(TrapKind::MemoryOutOfBounds);
-  M v;
-  std::memcpy(&v, mem + ea, sizeof(M));
-  put<V>(fp, a.v, V(v));
-  CW_NEXT_ACC(cells_of<ImmMem>, to_bits(V(v)));
+  CW_LOAD_AT(ea, V, M, a.v, cells_of<ImmMem>);
 }
 
 // A load whose value the next instruction, a branch, tests against zero (`if (p->next)`, a
@@ -96,12 +103,7 @@ template <class V, class M, bool ConstRhs, bool Shift>
 CW_HANDLER(h_load_add) {
   auto a = imm<ImmMemAdd>(ip);
   uint64_t ea = fused_address<ConstRhs, Shift>(fp, a);
-  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
-    CW_TRAP(TrapKind::MemoryOutOfBounds);
-  M v;
-  std::memcpy(&v, mem + ea, sizeof(M));
-  put<V>(fp, a.v, V(v));
-  CW_NEXT_ACC(cells_of<ImmMemAdd>, to_bits(V(v)));
+  CW_LOAD_AT(ea, V, M, a.v, cells_of<ImmMemAdd>);
 }
 
 template <class V, class M>
@@ -110,12 +112,7 @@ CW_HANDLER(h_load_add_keep) {
   uint32_t sum = get<uint32_t>(fp, a.a) + a.b;
   put<uint32_t>(fp, a.d, sum);
   uint64_t ea = uint64_t(sum) + a.offset;
-  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
-    CW_TRAP(TrapKind::MemoryOutOfBounds);
-  M v;
-  std::memcpy(&v, mem + ea, sizeof(M));
-  put<V>(fp, a.v, V(v));
-  CW_NEXT_ACC(cells_of<ImmMemAddKeep>, to_bits(V(v)));
+  CW_LOAD_AT(ea, V, M, a.v, cells_of<ImmMemAddKeep>);
 }
 
 template <class V, class M, bool ConstRhs, bool Shift>
