@@ -566,3 +566,34 @@ TEST_CASE("fusion: a load from a local its address add was tee'd into, every loa
   MESSAGE(checked << " loads checked against the C++ model, " << traps << " traps");
   CHECK(traps >= 16);
 }
+
+TEST_CASE("fusion: a jump back to a loop that starts with moves runs them, sliced to one fuel unit or not") {
+  Engine engine;
+  Module module = unit::compile(engine, "fusion_loop_head");
+  auto code = [&](uint32_t f) { return corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f]); };
+  CHECK_MESSAGE(code(0).find(" const_br ") != std::string::npos, code(0));
+  CHECK_MESSAGE(code(1).find(" copy_br ") != std::string::npos, code(1));
+  Instance inst = module.instantiate();
+  auto walk = [](int32_t n) { return 2 * (3 * n + n * (n - 1) / 2); };
+  CHECK(inst.call_sync("count", {})[0] == Value::i32(10));
+  for (int32_t n : {1, 2, 7, 100}) CHECK(inst.call_sync("walk", {Value::i32(n)})[0] == Value::i32(walk(n)));
+  // Every jump back spends a fuel unit: with a slice of one, each leaves the handler chain and
+  // the call resumes where it stopped.
+  using corowasm::detail::Access;
+  auto sliced = [&](const char* name, std::vector<Value> args, int& yields) {
+    Func f = inst.func(name);
+    corowasm::detail::ResumableCall call(*Access::owner(f), Access::func(f), args,
+                                         corowasm::detail::CallLimits{.slice = 1, .fuel = {}, .deadline = {}});
+    for (;;) switch (call.resume()) {
+        case corowasm::detail::CallStatus::Done: return call.take_results();
+        case corowasm::detail::CallStatus::OutOfSlice: ++yields; break;
+        default: FAIL("unexpected status"); return std::vector<Value>{};
+      }
+  };
+  int yields = 0;
+  CHECK(sliced("count", {}, yields)[0] == Value::i32(10));
+  CHECK(yields == 9);  // 10 jumps back, the first within the slice
+  yields = 0;
+  CHECK(sliced("walk", {Value::i32(50)}, yields)[0] == Value::i32(walk(50)));
+  CHECK(yields == 48);
+}

@@ -1,6 +1,8 @@
 // Structured control: blocks, loops and ifs as control frames, their labels and the branches
 // to them (br, br_if, br_table, return), with the values each branch carries.
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -73,7 +75,64 @@ void FunctionCompiler::attach(Control& target, const Fixup& f) {
   else target.fixups.push_back(f);
 }
 
+namespace {
+
+// A move instruction (copy, copy2, const, copy_const) at `cell` as the same moves with a jump:
+// the handler, its immediates (rel left 0) and the offset of rel in them; nullopt for others.
+struct MovesBr {
+  Handler h;
+  std::array<uint8_t, 24> imm;
+  size_t size, rel_offset, moves_cells;  // moves_cells: the move instruction's length
+};
+template <class I>
+MovesBr moves_br(Handler h, const I& imm, size_t moves_cells) {
+  MovesBr m{h, {}, sizeof(I), offsetof(I, rel), moves_cells};
+  std::memcpy(m.imm.data(), &imm, sizeof(I));
+  return m;
+}
+std::optional<MovesBr> as_moves_br(const Cell* c) {
+  Handler h = c->handler;
+  if (h == &h_copy) {
+    auto a = imm<ImmSD>(c);
+    return moves_br(&h_copy_br, ImmCopyBr{a.s, a.d, 0, 0}, cells_of<ImmSD>);
+  }
+  if (h == &h_copy2) {
+    auto a = imm<ImmCopy2>(c);
+    return moves_br(&h_copy2_br, ImmCopy2Br{a.s1, a.d1, a.s2, a.d2, 0, 0}, cells_of<ImmCopy2>);
+  }
+  if (h == &h_const) {
+    auto a = imm<ImmKD>(c);
+    return moves_br(&h_const_br, ImmKDBr{a.k, a.d, 0}, cells_of<ImmKD>);
+  }
+  if (h == &h_copy_const) {
+    auto a = imm<ImmCopyK>(c);
+    return moves_br(&h_copy_const_br, ImmCopyKBr{a.s, a.d, a.d2, 0, a.k}, cells_of<ImmCopyK>);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void FunctionCompiler::jump_to(Control& target) {
+  if (reachable()) {
+    // Moves emitted right before the jump (a branch's values) run in its handler.
+    size_t last = last_start_;
+    if (last != kNoCode)
+      if (std::optional<MovesBr> m = as_moves_br(&code_[last]); m && last + m->moves_cells == code_.size()) {
+        truncate(last);
+        size_t at = emit_cells(m->h, m->imm.data(), m->size, 1 + (m->size + sizeof(Cell) - 1) / sizeof(Cell));
+        attach(target, Fixup{at, field_pos(at, m->rel_offset)});
+        return;
+      }
+    // A jump back to a loop whose code starts with moves (its phi-like copies and constants,
+    // compiled and final): the jump runs them and lands right after them.
+    if (target.kind == Op::Loop && target.loop_start < code_.size())
+      if (std::optional<MovesBr> m = as_moves_br(&code_[target.loop_start])) {
+        size_t at = emit_cells(m->h, m->imm.data(), m->size, 1 + (m->size + sizeof(Cell) - 1) / sizeof(Cell));
+        patch(Fixup{at, field_pos(at, m->rel_offset)}, target.loop_start + m->moves_cells);
+        return;
+      }
+  }
   size_t at = emit(&h_br, ImmBr{0});
   if (at != kNoCode) attach(target, Fixup{at, field_pos(at, offsetof(ImmBr, rel))});
 }

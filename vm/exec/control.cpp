@@ -45,6 +45,40 @@ CW_HANDLER(h_const2) {
   CW_NEXT_ACC(cells_of<ImmKD2>, a.k2);
 }
 
+// Moves and a jump. A jump back to a loop whose first instruction is these moves lands after
+// them, where the code may read the accumulator they set: it is set here too. Out of fuel, the
+// jump leaves before it does anything (resuming past the moves would lose the accumulator) and
+// re-executes when resumed.
+#define CW_MOVES_JUMP(rel, MOVES, value)                        \
+  do {                                                          \
+    if ((rel) <= 0 && --t->fuel < 0) [[unlikely]]               \
+      return exit_out_of_fuel(t, ip, fp);                       \
+    MOVES;                                                      \
+    CW_NEXT_ACC(rel, value);                                    \
+  } while (0)
+
+CW_HANDLER(h_copy_br) {
+  auto a = imm<ImmCopyBr>(ip);
+  Slot v = fp[a.s];
+  CW_MOVES_JUMP(a.rel, fp[a.d] = v, v);
+}
+
+CW_HANDLER(h_copy2_br) {
+  auto a = imm<ImmCopy2Br>(ip);
+  Slot v = fp[a.s2];  // read after the first copy, as unfused
+  CW_MOVES_JUMP(a.rel, (fp[a.d1] = fp[a.s1], v = fp[a.s2], fp[a.d2] = v), v);
+}
+
+CW_HANDLER(h_const_br) {
+  auto a = imm<ImmKDBr>(ip);
+  CW_MOVES_JUMP(a.rel, fp[a.d] = a.k, a.k);
+}
+
+CW_HANDLER(h_copy_const_br) {
+  auto a = imm<ImmCopyKBr>(ip);
+  CW_MOVES_JUMP(a.rel, (fp[a.d] = fp[a.s], fp[a.d2] = a.k), a.k);
+}
+
 CW_HANDLER(h_move) {
   auto a = imm<ImmMove>(ip);
   for (uint32_t i = 0; i < a.n; ++i) fp[a.d + i] = fp[a.s + i];  // upwards: d <= s

@@ -64,6 +64,12 @@ struct ImmSelect { uint32_t c, a, b, d; };
 struct ImmCopy2 { uint32_t s1, d1, s2, d2; };             // two copies, in order
 struct ImmCopyK { uint32_t s, d, d2, pad; uint64_t k; };   // a copy, then a constant to d2
 struct ImmKD2 { uint64_t k1, k2; uint32_t d1, d2; };       // two constants, in order
+// Moves, then a jump (rel from the instruction's own cell): a branch's values, or the moves a
+// loop starts with, run by the branch back to it.
+struct ImmCopyBr { uint32_t s, d; int32_t rel; uint32_t pad; };
+struct ImmCopy2Br { uint32_t s1, d1, s2, d2; int32_t rel; uint32_t pad; };
+struct ImmKDBr { uint64_t k; uint32_t d; int32_t rel; };
+struct ImmCopyKBr { uint32_t s, d, d2; int32_t rel; uint64_t k; };
 struct ImmMove { uint32_t s, d, n; };                     // n slots from s down to d (d <= s)
 struct ImmAdd2 { uint32_t a1, d1, k1, a2, d2, k2; };       // two i32.add_si, in order
 struct ImmSelectK { uint32_t c, x, d, pad; uint64_t k; };  // one operand is a constant
