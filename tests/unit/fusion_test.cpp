@@ -597,3 +597,58 @@ TEST_CASE("fusion: a jump back to a loop that starts with moves runs them, slice
   CHECK(sliced("walk", {Value::i32(50)}, yields)[0] == Value::i32(walk(50)));
   CHECK(yields == 48);
 }
+
+TEST_CASE("fusion: a load and the store of its value in one handler, each access trapping at its own offset") {
+  Engine engine;
+  const std::vector<uint8_t> bytes = unit::wasm("fusion_mem_move");
+  Module module = engine.compile(bytes);
+  const char* names[] = {"i64.load->i64.store", "i32.load->i32.store", "i64.load@acc->i64.store",
+                         "i32.load.add_si->i32.store", "i64.load->i64.store"};
+  for (uint32_t f = 0; f < 5; ++f) {
+    std::string code = corowasm::detail::disassemble(*corowasm::detail::Access::module(module)->codes[f]);
+    CHECK_MESSAGE(code.find(std::string(" ") + names[f] + " ") != std::string::npos, code);
+  }
+  Instance inst = module.instantiate();
+  Memory mem = inst.memory("mem");
+  constexpr uint64_t kSize = 65536;
+  std::vector<uint8_t> model(kSize);
+  for (uint64_t i = 0; i < kSize; ++i) model[i] = uint8_t(i * 37 + 11);
+  std::memcpy(mem.data(), model.data(), kSize);
+  struct Fn { const char* name; uint32_t size; uint32_t add; };
+  const Fn fns[] = {{"m64", 8, 0}, {"m32", 4, 0}, {"m64_acc", 8, 0}, {"m32_add", 4, 16}, {"m64_tee", 8, 0}};
+  const uint32_t addrs[] = {0, 1, 7, 100, 104, 3000, kSize - 24, kSize - 13, kSize - 12, kSize - 9, kSize - 8, kSize};
+  int checked = 0, load_traps = 0, store_traps = 0;
+  for (const Fn& fn : fns)
+    for (uint32_t s : addrs)
+      for (uint32_t d : addrs) {
+        CAPTURE(fn.name);
+        CAPTURE(s);
+        CAPTURE(d);
+        uint64_t from = uint64_t(uint32_t(s + fn.add)) + 3, to = uint64_t(d) + 5;
+        bool load_ok = from + fn.size <= kSize, store_ok = to + fn.size <= kSize;
+        uint64_t value = 0;
+        if (load_ok) std::memcpy(&value, model.data() + from, fn.size);
+        try {
+          std::vector<Value> r = inst.call_sync(fn.name, {Value::i32(int32_t(s)), Value::i32(int32_t(d))});
+          REQUIRE_MESSAGE((load_ok && store_ok), "returned, the model traps");
+          std::memcpy(model.data() + to, &value, fn.size);
+          if (!r.empty()) CHECK(uint64_t(r[0].as_i64()) == value);
+        } catch (const Trap& t) {
+          REQUIRE_MESSAGE(!(load_ok && store_ok), "trapped (" << t.what() << "), the model does not");
+          CHECK(t.kind() == TrapKind::MemoryOutOfBounds);
+          REQUIRE(!t.backtrace().empty());
+          REQUIRE(t.backtrace()[0].module_offset);
+          uint8_t opcode = bytes.at(*t.backtrace()[0].module_offset);
+          // The access that failed: i32.load 0x28 / i64.load 0x29, i32.store 0x36 / i64.store 0x37.
+          if (!load_ok) CHECK((opcode == 0x28 || opcode == 0x29));
+          else CHECK((opcode == 0x36 || opcode == 0x37));
+          (load_ok ? store_traps : load_traps) += 1;
+        }
+        REQUIRE(std::memcmp(mem.data(), model.data(), kSize) == 0);
+        ++checked;
+      }
+  MESSAGE(checked << " moves checked against the C++ model; " << load_traps << " load traps, " << store_traps
+                  << " store traps");
+  CHECK(load_traps > 0);
+  CHECK(store_traps > 0);
+}

@@ -200,6 +200,7 @@ class FunctionCompiler {
   std::optional<Fixup> fuse_zero_test(const Producer& p, bool nonzero);
   bool fuse_load_pair(Op op, uint32_t addr, uint32_t dst, uint64_t offset);
   bool fuse_rmw_add(const Operand& v, const Operand& addr, uint64_t offset);
+  bool fuse_mem_move(Op store, const Operand& v, const Operand& addr, uint64_t offset);
   bool take_table_index(const Operand& idx, ImmBrTableK& fused);
   bool fuse_chain(Op op, const OpInfo& oi, Operand a, Operand b, uint32_t pos);
   bool fuse_add_pair(Operand a, Operand b, uint32_t pos);

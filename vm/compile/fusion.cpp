@@ -200,6 +200,39 @@ bool FunctionCompiler::fuse_rmw_add(const Operand& v, const Operand& addr, uint6
   return true;
 }
 
+// An i32.store (i64.store) of the value of the i32.load (i64.load) emitted last, to a slot
+// address: one handler moves it (jq copies its 16-byte values this way). The value still lands
+// in the load's slot; each access traps at its own offset.
+bool FunctionCompiler::fuse_mem_move(Op store, const Operand& v, const Operand& addr, uint64_t offset) {
+  Op load_op = store == Op::I32Store ? Op::I32Load : store == Op::I64Store ? Op::I64Load : Op::Nop;
+  const Producer p = producer_;
+  if (load_op == Op::Nop || !reachable() || v.kind == Operand::Const || addr.kind == Operand::Const) return false;
+  if (p.start == kNoCode || p.end != code_.size() || p.dst != v.slot || p.form != Form::Load || p.op != load_op)
+    return false;
+  Handler first = code_[p.start].handler;
+  ImmMemMove m{};
+  Addr form;
+  if (first == load_handler(load_op, Addr::AddConst)) {
+    ImmMemAdd a = imm<ImmMemAdd>(&code_[p.start]);
+    form = Addr::AddConst;
+    m = ImmMemMove{a.a, a.v, addr.slot, a.b, a.offset, offset};
+  } else if (first == load_handler(load_op, Addr::Slot) || first == load_handler(load_op, Addr::AccSlot)) {
+    ImmMem a = imm<ImmMem>(&code_[p.start]);
+    form = first == load_handler(load_op, Addr::Slot) ? Addr::Slot : Addr::AccSlot;
+    m = ImmMemMove{a.addr, a.v, addr.slot, 0, a.offset, offset};
+  } else {
+    return false;
+  }
+  uint32_t load_source = source_at(p.start);
+  truncate(p.start);
+  forget_producers();
+  size_t at = emit(mem_move_handler(load_op, form), m);
+  if (at == kNoCode) return false;
+  set_source(at, load_source);
+  set_source(at + 1, uint32_t(op_offset_ - fc_->body_offset));
+  return true;
+}
+
 // If br_table's index is an i32.and, add or sub of a constant (or an and then an add) emitted
 // last (and maybe tee'd into a local), remove it and fill `fused` in (x, k_and, k_add, d) for h_br_table_and_add.
 bool FunctionCompiler::take_table_index(const Operand& idx, ImmBrTableK& fused) {

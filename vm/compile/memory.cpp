@@ -47,6 +47,7 @@ void FunctionCompiler::translate_memarg(Op op, const OpInfo& oi) {
   Operand v = pop(oi.b);
   Operand addr = pop(ValType::I32);
   if (op == Op::I32Store && fuse_rmw_add(v, addr, offset)) return;
+  if (fuse_mem_move(op, v, addr, offset)) return;
   if (v.kind == Operand::Const) {
     emit(store_handler(op, true), ImmMemI{slot_of(addr), 0, offset, v.value});
     return;

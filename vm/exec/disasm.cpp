@@ -103,6 +103,12 @@ const std::unordered_map<Handler, HandlerInfo>& handler_infos() {
         for (bool k : {false, true})
           if (Handler h = op_branch_handler(Op(i), Op(j), k))
             n[h] = {std::string(op_name(Op(i))) + "->br_if." + op_name(Op(j)) + (k ? "_si" : "_ss"), cells_of<ImmOpBr>};
+    for (Op load : {Op::I32Load, Op::I64Load}) {
+      std::string store = load == Op::I32Load ? "->i32.store" : "->i64.store";
+      n[mem_move_handler(load, Addr::Slot)] = {op_name(load) + store, cells_of<ImmMemMove>};
+      n[mem_move_handler(load, Addr::AccSlot)] = {op_name(load) + std::string("@acc") + store, cells_of<ImmMemMove>};
+      n[mem_move_handler(load, Addr::AddConst)] = {op_name(load) + std::string(".add_si") + store, cells_of<ImmMemMove>};
+    }
     for (bool acc : {false, true}) {
       std::string base = std::string("i32.rmw_add") + (acc ? "@acc" : "");
       n[rmw_add_handler(acc)] = {base, cells_of<ImmRmw>};

@@ -29,6 +29,15 @@ CW_HANDLER(h_load) {
   CW_LOAD_AT(ea, V, M, a.v, cells_of<ImmMem>);
 }
 
+// The effective address of a fused load: fp[a] (Addr::Slot), the accumulator (AccSlot) or
+// fp[a] + k wrapped to 32 bits (AddConst), plus the offset: 33 bits, it cannot wrap.
+template <Addr A>
+[[gnu::always_inline]] inline uint64_t first_address(const Slot* fp, uint64_t acc, uint32_t a, uint32_t k,
+                                                     uint64_t offset) {
+  if constexpr (A == Addr::AddConst) return uint64_t(uint32_t(get<uint32_t>(fp, a) + k)) + offset;
+  else return uint64_t(operand<A == Addr::AccSlot, uint32_t>(fp, a, acc)) + offset;
+}
+
 // A load whose value the next instruction, a branch, tests against zero (`if (p->next)`, a
 // string's terminator): the value still lands in its slot.
 template <class M, Addr A, bool Nonzero>
@@ -36,8 +45,8 @@ CW_HANDLER(h_load_branch) {
   using I = std::conditional_t<A == Addr::AddConst, ImmMemAddBr, ImmMemBr>;
   auto a = imm<I>(ip);
   uint64_t ea;
-  if constexpr (A == Addr::AddConst) ea = uint64_t(uint32_t(get<uint32_t>(fp, a.a) + a.b)) + a.offset;
-  else ea = uint64_t(operand<A == Addr::AccSlot, uint32_t>(fp, a.addr, acc)) + a.offset;
+  if constexpr (A == Addr::AddConst) ea = first_address<A>(fp, acc, a.a, a.b, a.offset);
+  else ea = first_address<A>(fp, acc, a.addr, 0, a.offset);
   if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
     CW_TRAP(TrapKind::MemoryOutOfBounds);
   M m;
@@ -67,6 +76,40 @@ CW_HANDLER(h_load_pair) {
   std::memcpy(&y, mem + ea, sizeof(M2));
   put<V2>(fp, a.d2, V2(y));
   CW_NEXT_ACC(cells_of<ImmLoadPair>, to_bits(V2(y)));
+}
+
+// A load and the store of its value in one handler. A trap in the store reports ip + 1, where
+// the compiler recorded the store's offset, as h_load_pair does for its second load.
+template <class M, Addr A>
+CW_HANDLER(h_mem_move) {
+  auto a = imm<ImmMemMove>(ip);
+  uint64_t ea = first_address<A>(fp, acc, a.a1, a.k, a.offset1);
+  if (out_of_bounds(ea + sizeof(M), memsize)) [[unlikely]]
+    CW_TRAP(TrapKind::MemoryOutOfBounds);
+  M v;
+  std::memcpy(&v, mem + ea, sizeof(M));
+  put<M>(fp, a.v, v);
+  uint64_t to = uint64_t(get<uint32_t>(fp, a.a2)) + a.offset2;
+  if (out_of_bounds(to + sizeof(M), memsize)) [[unlikely]]
+    return exit_trap(t, ip + 1, fp, TrapKind::MemoryOutOfBounds);
+  std::memcpy(mem + to, &v, sizeof(M));
+  CW_NEXT(cells_of<ImmMemMove>);
+}
+
+Handler mem_move_handler(Op load, Addr addr) {
+  auto of = [&]<class M>() -> Handler {
+    switch (addr) {
+      case Addr::Slot: return &h_mem_move<M, Addr::Slot>;
+      case Addr::AccSlot: return &h_mem_move<M, Addr::AccSlot>;
+      case Addr::AddConst: return &h_mem_move<M, Addr::AddConst>;
+      default: return nullptr;
+    }
+  };
+  switch (load) {
+    case Op::I32Load: return of.operator()<uint32_t>();
+    case Op::I64Load: return of.operator()<uint64_t>();
+    default: return nullptr;
+  }
 }
 
 template <class V, class M, bool AccValue>

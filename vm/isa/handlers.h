@@ -56,6 +56,9 @@ Handler load_branch_handler(Op op, Addr addr, bool nonzero);
 // the first's address is the accumulator; `chained`, the second's address is the first's value
 // (a2 == d1). nullptr for other loads.
 Handler load_pair_handler(Op first, Op second, bool first_acc, bool chained);
+// An i32.load or i64.load whose value the next instruction, an i32.store or i64.store of the
+// same type, stores (ImmMemMove); addr: Slot, AccSlot or AddConst. nullptr for others.
+Handler mem_move_handler(Op load, Addr addr);
 // `*p += k` as one handler (i32.load, i32.add of a constant, i32.store to the same address), its
 // address in a slot or the accumulator (`acc_addr`); with `test`, then a jump when the sum is
 // nonzero (Test::Nonzero) or zero (ImmRmwBr; else ImmRmw).

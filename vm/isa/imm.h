@@ -29,6 +29,10 @@ struct ImmMemAddBr { uint32_t a, v; uint64_t offset; uint32_t b; int32_t rel; };
 // Two adjacent loads with slot addresses in one handler (struct fields, p->next->x): the first
 // (address fp[a1] or the accumulator) goes to d1, then the second from fp[a2] to d2.
 struct ImmLoadPair { uint32_t a1, d1, a2, d2; uint64_t offset1, offset2; };
+// A load and the store of its value (a struct copied field by field): v = load(address 1 +
+// offset1), then store v at fp[a2] + offset2. Address 1 is fp[a1], the accumulator, or
+// fp[a1] + k (Addr::Slot, AccSlot, AddConst).
+struct ImmMemMove { uint32_t a1, v, a2, k; uint64_t offset1, offset2; };
 // `*p += k` in one handler: old = i32.load(fp[addr] + offset) to v, new = old + k to d, then
 // new stored back at the same address.
 struct ImmRmw { uint32_t addr, v, d, k; uint64_t offset; };
